@@ -1,0 +1,82 @@
+"""API conventions shared by every endpoint: one error shape and one pagination style.
+
+Every error body is {"error": {"code": str, "message": str, "fields": {name: [messages]}}};
+"fields" names the input at fault (and is empty when no single field is).
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ApplicationError
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _fields_from(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        fields = {}
+        for name, value in detail.items():
+            if isinstance(value, dict):
+                for sub, messages in _fields_from(value).items():
+                    fields[f"{name}.{sub}"] = messages
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for index, item in enumerate(value):
+                    for sub, messages in _fields_from(item).items():
+                        fields[f"{name}[{index}].{sub}"] = messages
+            else:
+                fields[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return fields
+    return {}
+
+
+def error_body(code: str, message: str, fields: dict | None = None, **extra) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                ("non_field_errors" if k == "__all__" else k): v
+                for k, v in exc.message_dict.items()
+            }
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, **exc.extra), status=exc.status_code)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = (
+            _fields_from(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": [str(m) for m in exc.detail]}
+        )
+        first = next(iter(fields.items()), ("", ["Invalid input."]))
+        message = (
+            f"{first[0]}: {first[1][0]}"
+            if first[0] not in ("", "non_field_errors")
+            else first[1][0]
+        )
+        response.data = error_body("invalid", message, fields)
+        response.status_code = status.HTTP_400_BAD_REQUEST
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = error_body(str(code), str(detail))
+    return response

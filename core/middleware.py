@@ -1,0 +1,69 @@
+"""Switched-off apps answer 404 on pages and API alike, decided by URL namespace."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from core.api import error_body
+from shared_apps.billing import entitlements
+from tenants.context import current_organization
+from tenants.models import Feature
+
+FEATURE_KEYS = {feature.value for feature in Feature}
+
+
+def feature_of_namespace(namespace: str) -> str | None:
+    """ "forum" and "forum-api" both belong to the forum feature."""
+    key = namespace.removesuffix("-api")
+    return key if key in FEATURE_KEYS else None
+
+
+class FeatureGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        organization = current_organization()
+        match = request.resolver_match
+        if organization is None or match is None or not match.namespaces:
+            return None
+        feature = feature_of_namespace(match.namespaces[0])
+        if feature and not (
+            organization.has_feature(feature)
+            and entitlements.feature_allowed(organization, feature)
+        ):
+            raise Http404("This app is switched off on this site.")
+        return None
+
+
+class ReadOnlyMiddleware:
+    """An organization unpaid beyond its grace period can be read but not changed. Billing's
+    pages (to pay) and logging in or out stay open."""
+
+    ALWAYS_OPEN = ("billing", "billing-api")
+    OPEN_URL_NAMES = ("account_login", "account_logout", "account_reauthenticate")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        organization = current_organization()
+        if organization is None or not entitlements.is_read_only(organization):
+            return None
+        match = request.resolver_match
+        if match and (
+            (match.namespaces and match.namespaces[0] in self.ALWAYS_OPEN)
+            or match.url_name in self.OPEN_URL_NAMES
+        ):
+            return None
+        message = "This site is read-only until its subscription is paid."
+        if request.path.startswith("/api/"):
+            return JsonResponse(error_body("read_only", message), status=402)
+        return render(request, "errors/read_only.html", {"message": message}, status=402)

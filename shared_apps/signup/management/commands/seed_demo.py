@@ -1,0 +1,37 @@
+"""Demo organizations for `make run`. Running it again reuses what exists."""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+
+from core.demo import run_demo_data
+from shared_apps.accounts.services import find_account
+from shared_apps.signup.services import sign_up_organization
+from tenants.context import organization_url, schema_context
+from tenants.models import Organization
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ORGANIZATIONS = [
+    ("Acme Climbing Club", "acme", "owner@acme.example"),
+    ("Globex Makers", "globex", "owner@globex.example"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organizations acme and globex (idempotent) and print how to log in."
+
+    def handle(self, *args, **options):
+        for name, subdomain, email in DEMO_ORGANIZATIONS:
+            organization = Organization.objects.filter(schema_name=subdomain).first()
+            if organization is None:
+                organization = sign_up_organization(
+                    name=name, subdomain=subdomain, owner_email=email, owner_password=DEMO_PASSWORD
+                ).organization
+                # Demo owners may log in with their password straight away.
+                EmailAddress.objects.filter(email=email).update(verified=True)
+                with schema_context(subdomain):
+                    EmailAddress.objects.filter(email=email).update(verified=True)
+                    run_demo_data(organization=organization, owner=find_account(email))
+            self.stdout.write(
+                f"  {organization.name}: {organization_url(organization)}  "
+                f"owner {email} / {DEMO_PASSWORD}"
+            )

@@ -1,0 +1,2 @@
+app_name = "console-api"
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class LinksConfig(AppConfig):
+    name = "tenant_apps.links"
+    label = "links"
+    verbose_name = "Links"
+
+    def ready(self) -> None:
+        from tenant_apps.links import demo  # noqa: F401  (registers the demo data)

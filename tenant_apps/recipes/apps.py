@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecipesConfig(AppConfig):
+    name = "tenant_apps.recipes"
+    label = "recipes"
+    verbose_name = "Recipes"
+
+    def ready(self) -> None:
+        from tenant_apps.recipes import demo  # noqa: F401  (registers the demo data)

@@ -1,0 +1,99 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from shared_apps.accounts.models import User
+from tenant_apps.console.models import AuditEntry
+from tenant_apps.members.models import Role
+from tenants import lifecycle
+from tenants.context import tenant_context
+from tenants.models import Domain, Organization
+from tests.conftest import PASSWORD, TenantClient
+
+
+def schema_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [name])
+        return cursor.fetchone() is not None
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MEMBER])
+def test_only_owners_reach_deletion(alpha, client_for, member_of, role):
+    client = client_for(alpha)
+    client.force_login(member_of(alpha, email=f"{role}@example.com", role=role))
+    assert client.get("/console/delete/").status_code == 403
+    assert client.post("/console/delete/", {"confirm_subdomain": "alpha"}).status_code == 403
+    assert Organization.objects.get(pk=alpha.pk).status == "active"
+
+
+def test_a_wrong_confirmation_is_a_form_error(alpha, client_for, owner_of):
+    client = client_for(alpha)
+    client.force_login(owner_of(alpha))
+    assert client.get("/console/delete/").status_code == 200
+    response = client.post("/console/delete/", {"confirm_subdomain": "beta"})
+    assert response.status_code == 400 and b"Type alpha to confirm" in response.content
+    assert Organization.objects.get(pk=alpha.pk).status == "active"
+
+
+def test_deletion_goes_offline_then_staff_restore_then_final_removal(committed, settings, tmp_path):
+    from shared_apps.signup.services import sign_up_organization
+
+    settings.TENANT_DELETION_DIR = str(tmp_path)
+    settings.TENANT_DELETION_GRACE_DAYS = 14
+    committed["subdomains"].add("delme")
+    committed["emails"].add("owner@delme.test")
+    sign_up_organization(
+        name="Delete Me", subdomain="delme", owner_email="owner@delme.test", owner_password=PASSWORD
+    )
+    connection.set_schema_to_public()
+    organization = Organization.objects.get(schema_name="delme")
+    client = TenantClient(organization)
+    with tenant_context(organization):
+        owner = User.objects.get(email="owner@delme.test")
+    client.force_login(owner)
+    assert client.get("/").status_code == 200
+
+    response = client.post("/console/delete/", {"confirm_subdomain": "delme"})
+    assert response.status_code == 302 and "deleted=delme" in response["Location"]
+    organization.refresh_from_db()
+    assert organization.status == "deleting"
+    assert TenantClient(organization).get("/").status_code == 404
+    assert not schema_exists("delme")
+    record = lifecycle.deletion_record("delme")
+    assert (tmp_path / "delme.dump").stat().st_size > 0
+    purge_after = datetime.datetime.fromisoformat(record["purge_after"])
+    assert purge_after - timezone.now() > datetime.timedelta(days=13)
+    # Within the grace period nothing is purged.
+    assert lifecycle.purge_expired_deletions() == []
+
+    lifecycle.restore_organization(organization=organization)
+    organization.refresh_from_db()
+    assert organization.status == "active" and schema_exists("delme")
+    with tenant_context(organization):
+        assert User.objects.filter(email="owner@delme.test").exists()
+        assert AuditEntry.objects.filter(action="organization.deletion_requested").exists()
+    assert TenantClient(organization).get("/").status_code == 200
+    assert not (tmp_path / "delme.dump").exists()
+
+    # Deleted again, and this time the grace period runs out.
+    lifecycle.request_deletion(organization=organization, confirm_subdomain="delme")
+    removed = lifecycle.purge_expired_deletions(now=timezone.now() + datetime.timedelta(days=15))
+    assert removed == ["delme"]
+    assert not Organization.objects.filter(schema_name="delme").exists()
+    assert not Domain.objects.filter(domain="delme.example.test").exists()
+    assert not schema_exists("delme")
+    assert not list(tmp_path.iterdir())
+
+
+def test_restore_refuses_an_active_organization(alpha):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        lifecycle.restore_organization(organization=alpha)
+
+
+def test_pg_dump_matches_the_server(db):
+    folder = lifecycle.pg_bin_dir()
+    assert lifecycle._major(str(folder / "pg_dump")) == lifecycle._server_major()
