@@ -59,7 +59,11 @@ TENANT_APPS = [
     "tenant_apps.members",
     "tenant_apps.console",
     "tenant_apps.notifications",
+    "tenant_apps.forum",
+    "tenant_apps.tasks",
+    "tenant_apps.store",
     "tenant_apps.recipes",
+    "tenant_apps.events",
     "tenant_apps.links",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

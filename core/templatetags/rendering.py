@@ -1,0 +1,17 @@
+"""Template filters for user content: `{% load rendering %}` then `{{ post.body|markdown }}`."""
+
+from django import template
+
+from core.markdown import markdown_to_text, render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(source):
+    return render_markdown(source)
+
+
+@register.filter(name="markdown_text")
+def markdown_text_filter(source, limit=300):
+    return markdown_to_text(source, limit=int(limit))

@@ -1,0 +1,95 @@
+"""User Markdown renders to HTML with nothing executable left in it."""
+
+import pytest
+from django.template import Context, Template
+
+from core.markdown import markdown_to_text, render_markdown
+
+# A selection of the OWASP XSS filter evasion cheat sheet's vectors, typed as Markdown or HTML.
+XSS_VECTORS = [
+    "<script>alert(1)</script>",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>">',
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "[click](  javascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    '<svg/onload=alert("XSS")>',
+    "<BODY ONLOAD=alert('XSS')>",
+    '<iframe src="https://evil.example/"></iframe>',
+    "<div style=\"background-image: url(javascript:alert('XSS'))\">",
+    '<img src=x onerror="alert(1)">',
+    '<<SCRIPT>alert("XSS");//\\<</SCRIPT>',
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(1);">',
+    "[a](vbscript:msgbox(1))",
+    '<object data="javascript:alert(1)">',
+]
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_no_xss_vector_survives_rendering(vector):
+    html = str(render_markdown(vector)).lower()
+    for forbidden in (
+        "<script",
+        "javascript:",
+        "vbscript:",
+        "data:text",
+        "onerror",
+        "onload",
+        "<iframe",
+        "<svg",
+        "<object",
+        "<meta",
+        "style=",
+        "<body",
+    ):
+        assert forbidden not in html, (vector, html)
+
+
+def test_markdown_features_render():
+    html = str(
+        render_markdown(
+            "# Title\n\n**bold** and `code`\n\n```python\nx = 1\n```\n\n"
+            "> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~"
+        )
+    )
+    assert "<h1>Title</h1>" in html
+    assert "<strong>bold</strong>" in html
+    assert '<code class="language-python">' in html
+    assert "<blockquote>" in html
+    assert "<table>" in html
+    assert "<del>old</del>" in html or "<s>old</s>" in html
+
+
+def test_links_are_marked_as_user_content():
+    html = str(render_markdown("[site](https://example.org/)"))
+    assert 'href="https://example.org/"' in html
+    assert 'rel="nofollow ugc noopener"' in html
+
+
+def test_site_relative_images_are_kept():
+    html = str(render_markdown("![cat](/media/alpha/cat.png)"))
+    assert '<img src="/media/alpha/cat.png" alt="cat">' in html
+
+
+def test_empty_source_renders_nothing():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
+
+
+def test_plain_text_drops_markup_and_is_cut():
+    assert markdown_to_text("**Hello** _there_ & <b>you</b>") == "Hello there & <b>you</b>"
+    assert markdown_to_text("word " * 100, limit=20).endswith("…")
+    assert len(markdown_to_text("word " * 100, limit=20)) == 20
+
+
+def test_template_filter_renders_safely():
+    out = Template("{% load rendering %}{{ body|markdown }}").render(
+        Context({"body": "*hi* <script>x</script>"})
+    )
+    assert "<em>hi</em>" in out
+    assert "<script>" not in out
