@@ -42,6 +42,13 @@ def django_db_setup(django_test_environment, django_db_blocker):
         connection.set_schema_to_public()
     yield
     with django_db_blocker.unblock():
+        # Connections opened by threads that outlive their tests (the ASGI consumers' thread
+        # pool, server threads) would keep the throwaway database from being dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         connections.close_all()
         teardown_databases(db_config, verbosity=0)
 
@@ -147,7 +154,7 @@ def member_of():
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """For tests whose work must really commit (races, workers). Yields a helper that records
     organizations and public emails to remove afterwards; everything is cleaned up."""
     from shared_apps.accounts.models import User
@@ -155,6 +162,13 @@ def committed(django_db_blocker):
     from tenants.services import delete_organization_now
 
     created = {"subdomains": set(), "emails": set()}
+    if connection.in_atomic_block:
+        # The test (or an autouse fixture) also asked for `db`: its transaction would roll the
+        # cleanup back while the threads' rows stay committed, leaking into later tests.
+        raise pytest.UsageError(
+            "`committed` cannot be combined with the `db` fixture (directly or through "
+            "fixtures such as `alpha`): fetch organizations with django_db_blocker instead."
+        )
     with django_db_blocker.unblock():
         yield created
         connection.set_schema_to_public()

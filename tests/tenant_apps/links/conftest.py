@@ -37,18 +37,23 @@ def as_user(alpha, client_for):
 
 
 @pytest.fixture(autouse=True)
-def _clean_link_cache(alpha, beta):
+def _clean_link_cache(django_db_setup, django_db_blocker):
     """Redirect data and click buffers live in Redis under each schema's keys, and redirect
-    data in process memory for a few seconds; start clean."""
+    data in process memory for a few seconds; start clean. It reads the organizations outside
+    any test transaction (not through the `alpha` fixture, which needs `db`), so that tests on
+    really committed data (the `committed` fixture) are not wrapped in a transaction by it."""
     from django.core.cache import cache
 
     from tenant_apps.links import services as link_services
+    from tenants.models import Organization
 
     link_services._local_links.clear()
     link_services._local_salts.clear()
 
-    for organization in (alpha, beta):
-        with tenant_context(organization):
+    with django_db_blocker.unblock():
+        organizations = list(Organization.objects.filter(schema_name__in=("alpha", "beta")))
+    for organization in organizations:
+        with django_db_blocker.unblock(), tenant_context(organization):
             from tenant_apps.links import services
 
             client = services._redis()
