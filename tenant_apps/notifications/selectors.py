@@ -1,5 +1,6 @@
 """Reads of notifications and preferences."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from tenant_apps.notifications import registry
@@ -13,10 +14,27 @@ def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notificati
     return queryset
 
 
+# Every tenant page shows the bell's count: it is cached per user (the cache key carries the
+# schema) so that a page costs no query for it. Every change of read state goes through
+# services._publish_unread, which drops the entry after commit; the short lifetime bounds the
+# staleness a reader racing with a writer (or a write rolled back after its own read) could
+# leave, and the live socket pushes exact counts.
+UNREAD_CACHE_SECONDS = 60
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count(*, user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
 
 
 def unread_counts(*, user_ids) -> dict[int, int]:

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,18 @@ def _target_of(target) -> tuple[str, str]:
 
 
 def _publish_unread(user_ids) -> None:
+    user_ids = list(user_ids)
+    organization = current_organization()
+
+    def forget_cached_counts() -> None:
+        # The cache key carries the schema current when it is made: make it in this tenant's.
+        with tenant_context(organization):
+            cache.delete_many([selectors.unread_cache_key(user_id) for user_id in user_ids])
+
+    # Now, for reads later in this transaction, and after commit, for a count that a reader in
+    # another transaction may have cached from the rows as they were before this one committed.
+    forget_cached_counts()
+    transaction.on_commit(forget_cached_counts)
     for user_id, count in selectors.unread_counts(user_ids=user_ids).items():
         publish(user_parts(user_id), {"type": "notifications.unread", "unread": count})
 
