@@ -1,4 +1,5 @@
-"""Switched-off apps answer 404 on pages and API alike, decided by URL namespace."""
+"""Request gates every tenant page passes: switched-off apps answer 404 on pages and API alike
+(decided by URL namespace), read-only sites refuse changes, and NUL characters are refused."""
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -67,3 +68,27 @@ class ReadOnlyMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(error_body("read_only", message), status=402)
         return render(request, "errors/read_only.html", {"message": message}, status=402)
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in a query parameter is refused with a 400 naming the parameter.
+
+    PostgreSQL cannot store or compare text containing NUL, so a `?tag=a%00b` that reaches a
+    filter would otherwise end as a 500. Form and serializer fields already refuse NUL in bodies
+    (Django's and DRF's ProhibitNullCharactersValidator); query parameters are read by hand in
+    many list views, so they are checked once here instead of in each of them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = sorted(
+            {name for name, value in request.GET.lists() if "\x00" in name + "".join(value)}
+        )
+        if bad:
+            message = "Null characters are not allowed."
+            if request.path.startswith("/api/"):
+                fields = {name.replace("\x00", "\\x00"): [message] for name in bad}
+                return JsonResponse(error_body("invalid", message, fields), status=400)
+            return render(request, "errors/400.html", status=400)
+        return self.get_response(request)

@@ -82,6 +82,7 @@ TENANT_SPARE_POOL_SIZE = env_int("TENANT_SPARE_POOL_SIZE", 3)
 
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
+    "core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,7 +140,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ---------------------------------------------------------------------------------
 # "default" prefixes every key with the current schema (tenants.cache.make_key), so one tenant
 # can never read another's entries. "platform" is for the tenancy core's own keys (routing
-# generation), which are deliberately global.
+# generation), which are deliberately global. "default" degrades instead of failing while Redis
+# is down (core.cache.ResilientRedisCache: a miss on read, nothing stored, logged). "platform"
+# stays plain RedisCache: routing must tell "Redis is down" (bypass the per-process maps) from
+# "no generation yet", and its readers handle the error themselves (docs/reliability.md).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     _cache_backend = {
@@ -157,7 +161,9 @@ CACHES = {
     "default": {**_cache_backend, "KEY_FUNCTION": "tenants.cache.make_key", "KEY_PREFIX": "c"},
     "platform": {**_cache_backend, "KEY_PREFIX": "platform"},
 }
-if not REDIS_URL:
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+else:
     CACHES["platform"]["LOCATION"] = str(DATA_DIR / "cache-platform")
 
 # --- Accounts ------------------------------------------------------------------------------
