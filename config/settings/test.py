@@ -16,7 +16,12 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     CACHES = {
-        "default": {**_redis, "KEY_FUNCTION": "tenants.cache.make_key", "KEY_PREFIX": "c"},
+        "default": {
+            **_redis,
+            "BACKEND": "core.cache.ResilientRedisCache",  # as in production (base.py)
+            "KEY_FUNCTION": "tenants.cache.make_key",
+            "KEY_PREFIX": "c",
+        },
         "platform": {**_redis, "KEY_PREFIX": "platform"},
     }
     CELERY_BROKER_URL = REDIS_URL

@@ -12,13 +12,17 @@ per organization (no query on a tenant request once warm) and invalidated by eve
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
+from core.cache import UNAVAILABLE_ERRORS
 from core.errors import PaymentRequired
 from tenants.models import Feature
+
+logger = logging.getLogger(__name__)
 
 ALL_APPS = frozenset(feature.value for feature in Feature)
 
@@ -74,8 +78,13 @@ def _cache_key(organization) -> str:
 
 
 def invalidate(organization) -> None:
-    """Forget the cached state (billing services call this after every change)."""
-    _cache().delete(_cache_key(organization))
+    """Forget the cached state (billing services call this after every change). With Redis
+    unreachable nothing can be forgotten; an entry that survives the outage lives at most
+    _CACHE_SECONDS."""
+    try:
+        _cache().delete(_cache_key(organization))
+    except UNAVAILABLE_ERRORS:
+        logger.warning("Cache unavailable: billing state of %s not invalidated", organization.pk)
 
 
 def _plan_state(plan) -> dict:
@@ -113,10 +122,19 @@ def _compute_state(organization) -> dict:
 def billing_state(organization) -> dict:
     """{"plan", "apps", "limits", "status", "past_due_since"}; cached."""
     key = _cache_key(organization)
-    state = _cache().get(key)
+    try:
+        state = _cache().get(key)
+    except UNAVAILABLE_ERRORS:
+        # The platform cache is plain RedisCache (routing must see outages): every page asks
+        # for this state, so an outage reads it from the database instead of failing the page.
+        logger.warning("Cache unavailable: billing state of %s read from the database", key)
+        return _compute_state(organization)
     if state is None:
         state = _compute_state(organization)
-        _cache().set(key, state, _CACHE_SECONDS)
+        try:
+            _cache().set(key, state, _CACHE_SECONDS)
+        except UNAVAILABLE_ERRORS:
+            logger.warning("Cache unavailable: billing state of %s not cached", key)
     return state
 
 

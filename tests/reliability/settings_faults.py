@@ -1,16 +1,14 @@
 """Settings for the processes the fault tests start (gunicorn, Celery workers).
 
-The test settings, plus what the lead is asked to apply platform-wide (docs/reliability.md):
-the default cache degrades instead of failing while Redis is down. And what only these tests
-need: the queue and visibility timeout the test picks, and allauth's rate limits switched back
-on so that a login really goes through the cache.
+The test settings (whose default cache, like production's, degrades instead of failing while
+Redis is down), plus what only these tests need: the queue and visibility timeout the test
+picks, and allauth's rate limits switched back on so that a login really goes through the
+cache.
 """
 
 from config.settings import base
 from config.settings.env import env, env_int
 from config.settings.test import *  # noqa: F403
-
-CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"  # noqa: F405
 
 # The test process and its workers must agree on the queue (config.settings.test picks a random
 # one per process).
