@@ -67,8 +67,11 @@ def live_platform(django_db_setup, django_db_blocker):
             connections.close_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: the sync API keeps an asyncio loop running in this thread for
+    # as long as Playwright is open, and later tests that run their own loop (the WebSocket
+    # tests' async_to_sync, asyncio.run) would find it and fail.
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
     from playwright.sync_api import sync_playwright
