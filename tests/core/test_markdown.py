@@ -1,9 +1,12 @@
 """User Markdown renders to HTML with nothing executable left in it."""
 
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
 import pytest
 from django.template import Context, Template
 
-from core.markdown import markdown_to_text, render_markdown
+from core.markdown import ALLOWED_TAGS, markdown_to_text, render_markdown
 
 # A selection of the OWASP XSS filter evasion cheat sheet's vectors, typed as Markdown or HTML.
 XSS_VECTORS = [
@@ -11,7 +14,8 @@ XSS_VECTORS = [
     "<IMG SRC=javascript:alert('XSS')>",
     "<IMG SRC=JaVaScRiPt:alert('XSS')>",
     '<IMG """><SCRIPT>alert("XSS")</SCRIPT>">',
-    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    "<IMG SRC=" + "&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#5"
+    "8;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
     '<a href="javascript:alert(1)">x</a>',
     "[click](javascript:alert(1))",
     "[click](JAVASCRIPT:alert(1))",
@@ -30,24 +34,28 @@ XSS_VECTORS = [
 ]
 
 
+class _Elements(HTMLParser):
+    """Every element and attribute a browser would build from the HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
 @pytest.mark.parametrize("vector", XSS_VECTORS)
 def test_no_xss_vector_survives_rendering(vector):
-    html = str(render_markdown(vector)).lower()
-    for forbidden in (
-        "<script",
-        "javascript:",
-        "vbscript:",
-        "data:text",
-        "onerror",
-        "onload",
-        "<iframe",
-        "<svg",
-        "<object",
-        "<meta",
-        "style=",
-        "<body",
-    ):
-        assert forbidden not in html, (vector, html)
+    parser = _Elements()
+    parser.feed(str(render_markdown(vector)))
+    for tag, attributes in parser.elements:
+        assert tag in ALLOWED_TAGS, (vector, tag)
+        for name, value in attributes.items():
+            assert not name.startswith("on") and name != "style", (vector, name)
+            if name in ("href", "src"):
+                scheme = urlsplit((value or "").strip()).scheme.lower()
+                assert scheme in ("", "http", "https", "mailto"), (vector, value)
 
 
 def test_markdown_features_render():
