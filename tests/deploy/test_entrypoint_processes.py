@@ -3,6 +3,7 @@ the test database (Docker does not run on these machines). Each role must really
 its job: migrate finishes, web and asgi answer, the worker runs a tenant's task, beat ticks."""
 
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -145,11 +146,30 @@ def test_worker_role_runs_a_task_in_the_tenant_schema_that_queued_it(production_
     assert "purge_expired_login_handoffs" in output and "succeeded" in output, output
 
 
+def read_until(process: subprocess.Popen, text: str, timeout: float = 60) -> str:
+    """The process's output up to the line containing `text` (or all of it, at the deadline or
+    when the process ends). Waiting for the line, not a fixed time, keeps a busy machine from
+    failing the test."""
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if not ready:
+            continue
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if text in line:
+            break
+    return "".join(lines)
+
+
 def test_beat_role_starts_the_tenant_aware_scheduler(production_env, tmp_path):
     process = start("beat", production_env, "--schedule", str(tmp_path / "schedule"))
-    time.sleep(6)
-    assert process.poll() is None, process.stdout.read()
-    output = stop(process)
+    output = read_until(process, "beat: Starting")
+    assert process.poll() is None, output + process.stdout.read()
+    output += stop(process)
     assert "beat: Starting" in output, output
     assert "ActiveTenantScheduler" in output, output
 
