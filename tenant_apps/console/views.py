@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, PaymentRequired
 from shared_apps.billing.entitlements import feature_allowed
 from tenant_apps.console import branding, domains, selectors, services, usage
 from tenant_apps.console import export as exporting
@@ -43,7 +43,17 @@ def _errors_of(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _members_page(request, *, invite_form=None, errors=(), status=200):
+def _upgrade_context(request, error: ApplicationError | None) -> dict:
+    """A plan refusal (402) says so and links to the upgrade; owners get the button."""
+    if not isinstance(error, PaymentRequired):
+        return {}
+    return {
+        "upgrade_url": error.extra.get("upgrade_url") or reverse("billing:index"),
+        "can_upgrade": members.has_owner_role(request.user),
+    }
+
+
+def _members_page(request, *, invite_form=None, errors=(), status=200, refusal=None):
     search = request.GET.get("q", "")
     page = Paginator(selectors.members_list(search=search), 50).get_page(request.GET.get("page"))
     context = {
@@ -54,6 +64,7 @@ def _members_page(request, *, invite_form=None, errors=(), status=200):
         "roles": Role.choices,
         "action_errors": list(errors),
         "policy": members.join_policy(),
+        **_upgrade_context(request, refusal),
     }
     return render(request, "console/members.html", context, status=status)
 
@@ -65,7 +76,9 @@ def _action(request, call, success: str):
     except ValidationError as error:
         return _members_page(request, errors=_errors_of(error), status=400)
     except ApplicationError as error:
-        return _members_page(request, errors=[error.message], status=error.status_code)
+        return _members_page(
+            request, errors=[error.message], status=error.status_code, refusal=error
+        )
     messages.success(request, success)
     return redirect("console:members")
 
@@ -89,6 +102,14 @@ def members_view(request):
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
+            except ApplicationError as error:
+                return _members_page(
+                    request,
+                    invite_form=form,
+                    errors=[error.message],
+                    status=error.status_code,
+                    refusal=error,
+                )
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
                 return redirect("console:members")
@@ -227,7 +248,12 @@ def features(request):
         }
         for feature in Feature
     ]
-    return render(request, "console/features.html", {"apps": apps, "errors": errors}, status=status)
+    context = {"apps": apps, "errors": errors}
+    if any(not app["is_allowed"] for app in apps):
+        context.update(
+            upgrade_url=reverse("billing:index"), can_upgrade=members.has_owner_role(request.user)
+        )
+    return render(request, "console/features.html", context, status=status)
 
 
 @admin_required
@@ -302,7 +328,7 @@ def logo(request, version: int):
     return response
 
 
-def _domains_page(request, *, errors=(), status=200, value=""):
+def _domains_page(request, *, errors=(), status=200, value="", refusal=None):
     organization = current_organization()
     context = {
         "custom_domains": [
@@ -316,6 +342,7 @@ def _domains_page(request, *, errors=(), status=200, value=""):
         "routed": {d.domain: d.is_primary for d in organization.domains.all()},
         "errors": list(errors),
         "value": value,
+        **_upgrade_context(request, refusal),
     }
     return render(request, "console/domains.html", context, status=status)
 
@@ -330,7 +357,11 @@ def domains_view(request):
             return _domains_page(request, errors=_errors_of(error), status=400, value=value)
         except ApplicationError as error:
             return _domains_page(
-                request, errors=[error.message], status=error.status_code, value=value
+                request,
+                errors=[error.message],
+                status=error.status_code,
+                value=value,
+                refusal=error,
             )
         messages.success(request, f"{custom.domain} added. Create the TXT record shown below.")
         return redirect("console:domains")

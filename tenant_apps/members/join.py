@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
+from core.errors import PaymentRequired
 from shared_apps.accounts.adapters import register_signup_rule
 from tenant_apps.members import services
 from tenant_apps.members.models import JoinPolicy
@@ -25,6 +26,12 @@ class JoinPolicyRule:
 
     @staticmethod
     def check_email(request, email: str) -> None:
+        try:
+            services.ensure_room_for_member()
+        except PaymentRequired:
+            raise ValidationError(
+                "This site has as many members as its plan allows; ask its admins to upgrade."
+            ) from None
         invitation = invitation_in_session(request)
         if invitation is not None and invitation.email.lower() == email.lower():
             return

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.errors import ApplicationError, Conflict
 from shared_apps.accounts import services as accounts
 from shared_apps.accounts.models import User
+from shared_apps.billing import entitlements
 from tenant_apps.console.audit import log_action
 from tenant_apps.members.models import ROLE_RANK, ApiToken, Invitation, JoinPolicy, Member, Role
 from tenants.context import current_organization, organization_url
@@ -78,6 +79,29 @@ def revoke_api_token(*, user, token_id: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- The plan's member limit ------------------------------------------------------------------
+
+
+def active_member_count() -> int:
+    """Members who can log in: the number the plan's "members" limit counts."""
+    return User.objects.filter(is_active=True, member__isnull=False).count()
+
+
+def ensure_room_for_member(*, counting_invitations: bool = False) -> None:
+    """Refuse (PaymentRequired, 402) one more member over the plan's limit. Invitations still
+    pending count when a new one is sent, so that the invitations out cannot exceed the room
+    left. Members already over the limit after a downgrade stay; only new ones are refused."""
+    organization = current_organization()
+    if organization is None:
+        return
+    current = active_member_count()
+    if counting_invitations:
+        current += Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ).count()
+    entitlements.ensure_can_add(organization, "members", current=current)
 
 
 # --- Members, roles and the last-owner rule --------------------------------------------------
@@ -159,6 +183,8 @@ def set_member_active(*, acting_user, user_id: int, is_active: bool) -> Member:
             raise Conflict(LAST_OWNER)
         if not is_active and user.pk == acting_user.pk:
             raise ValidationError({"member": ["You cannot deactivate yourself."]})
+        if is_active:
+            ensure_room_for_member()  # the owners are locked above
         User.objects.filter(pk=user.pk).update(is_active=is_active)
         user.is_active = is_active
         log_action(
@@ -254,6 +280,10 @@ def invite_member(*, acting_user, email: str, role: str = Role.MEMBER) -> Invita
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": ["That person is already a member of this site."]})
     with transaction.atomic():
+        # Every site has an owner row: locking it makes two invitations at once queue, so they
+        # cannot both take the last place.
+        _lock_active_owners()
+        ensure_room_for_member(counting_invitations=True)
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
@@ -330,6 +360,9 @@ def accept_invitation(*, user, token: str) -> Member:
                     ]
                 }
             )
+        if not Member.objects.filter(user=user).exists():
+            _lock_active_owners()
+            ensure_room_for_member()
         member, created = Member.objects.select_for_update().get_or_create(
             user=user, defaults={"role": invitation.role}
         )

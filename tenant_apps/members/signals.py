@@ -5,6 +5,7 @@ from allauth.account.signals import user_signed_up
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
+from core.errors import ApplicationError
 from tenant_apps.members import services
 from tenants.context import is_public_schema
 
@@ -20,6 +21,8 @@ def make_member(request, user, **kwargs) -> None:
         try:
             services.accept_invitation(user=user, token=token)
             return
-        except ValidationError:
+        except (ValidationError, ApplicationError):
+            # The account exists already (signup checked the member limit before making it):
+            # it stays a plain member rather than an account without a site.
             pass
     services.ensure_member(user=user)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError
 from tenant_apps.members import selectors, services
 from tenant_apps.members.forms import ApiTokenForm
 from tenant_apps.members.permissions import member_required
@@ -60,6 +61,13 @@ def accept_invitation(request, token: str):
                 "members/invitation_invalid.html",
                 {"errors": error.messages},
                 status=400,
+            )
+        except ApplicationError as error:  # the plan's member limit is reached
+            return render(
+                request,
+                "members/invitation_invalid.html",
+                {"errors": [error.message]},
+                status=error.status_code,
             )
         messages.success(request, "Invitation accepted. Welcome!")
         return redirect("home")
