@@ -12,8 +12,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from core.uploads import validate_image
 from tenant_apps.console.audit import log_action
 from tenant_apps.console.models import SiteSettings
 
@@ -37,7 +38,6 @@ CURRENCIES = [
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF",
     "CAD", "AUD", "NZD", "JPY", "CNY", "INR", "BRL", "MXN", "ZAR", "SGD",
 ]  # fmt: skip
-LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 # Accents too close to white leave primary buttons without a visible edge (docs/design.md).
 MAX_ACCENT_LUMINANCE = 0.85
 
@@ -77,25 +77,25 @@ def clean_accent(value: str) -> str:
 
 
 def clean_logo(upload) -> tuple[bytes, str]:
-    """The logo's bytes and extension, checked by content (not by name or declared type)."""
+    """The logo's bytes and extension, checked by content (not by name or declared type) and
+    re-encoded by core.uploads: orientation applied, EXIF (GPS position and all) dropped."""
     if upload.size > logo_max_bytes():
         raise ValidationError(
             {"logo": [f"The logo is too large; the limit is {logo_max_bytes() // 1024} KB."]}
         )
-    data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        image = validate_image(upload, max_bytes=logo_max_bytes(), max_pixels=4096 * 4096)
+    except ValidationError as error:
+        if error.code == "image_too_large":
+            raise ValidationError(
+                {"logo": ["Use an image of at most 4096 by 4096 pixels."]}
+            ) from None
         raise ValidationError({"logo": ["Upload a PNG, JPEG, GIF or WebP image."]}) from None
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError({"logo": ["Upload a PNG, JPEG, GIF or WebP image."]})
-    if width > 4096 or height > 4096:
-        raise ValidationError({"logo": ["Use an image of at most 4096 by 4096 pixels."]})
-    return data, LOGO_FORMATS[image_format]
+    data = image.read()
+    with Image.open(io.BytesIO(data)) as decoded:
+        if decoded.width > 4096 or decoded.height > 4096:
+            raise ValidationError({"logo": ["Use an image of at most 4096 by 4096 pixels."]})
+    return data, image.name.rsplit(".", 1)[-1]
 
 
 def update_site_settings(

@@ -46,7 +46,8 @@ def test_branding_applies_across_the_site(alpha, owner_client, client_for):
     assert "max-age=31536000" in css["Cache-Control"]
     served = visitor.get(branding["logo_url"])
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
-    assert served.content == png_bytes()
+    with Image.open(io.BytesIO(served.content)) as stored:
+        assert stored.format == "PNG" and stored.size == (16, 16)
     with tenant_context(alpha):
         assert (
             AuditEntry.objects.get(action="branding.changed").after["site_name"] == "Alpha Makers"
@@ -105,3 +106,21 @@ def test_members_cannot_change_branding(alpha, client_for, member_of):
     client.force_login(member_of(alpha, role=Role.MODERATOR))
     assert client.get("/console/branding/").status_code == 403
     assert client.post("/console/branding/", VALID).status_code == 403
+
+
+def test_a_logos_gps_position_is_stripped_and_its_orientation_applied(alpha, owner_client):
+    """A phone photo used as logo must not publish where it was taken."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° to display
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "#0e7490").save(buffer, "JPEG", exif=exif)
+    assert b"Exif" in buffer.getvalue()
+    logo = SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")
+    assert owner_client.post("/console/branding/", {**VALID, "logo": logo}).status_code == 302
+    served = owner_client.get(owner_client.get("/").context["branding"]["logo_url"])
+    assert served["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(served.content)) as stored:
+        assert stored.size == (20, 40)  # turned upright
+        assert not stored.getexif().get_ifd(0x8825)
+        assert 0x0112 not in stored.getexif()

@@ -97,7 +97,9 @@ def test_reactivating_over_the_limit_is_refused(alpha, owner_client, member_of, 
         assert not User.objects.get(pk=gone.pk).is_active
 
 
-def test_members_over_the_limit_after_a_downgrade_stay(alpha, owner_client, member_of, member_limit):
+def test_members_over_the_limit_after_a_downgrade_stay(
+    alpha, owner_client, member_of, member_limit
+):
     for number in range(3):
         member_of(alpha, email=f"m{number}@example.com")
     member_limit(2)
