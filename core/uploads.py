@@ -7,7 +7,10 @@
 
 Both raise django.core.exceptions.ValidationError with a message meant for the person who
 uploaded the file, and return a new ContentFile to store (images re-encoded: orientation
-applied, EXIF location and other metadata beyond the basics dropped)."""
+applied, EXIF location and other metadata beyond the basics dropped). On a tenant site both
+also refuse a file that would take the site over its plan's storage (code "storage_limit");
+`ensure_storage_available` is the same check raising PaymentRequired (402) for code that wants
+the plan refusal itself."""
 
 from __future__ import annotations
 
@@ -16,10 +19,13 @@ import os
 import warnings
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import PaymentRequired
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 EXTENSIONS = {
@@ -57,6 +63,62 @@ def _check_size(file, max_bytes: int) -> None:
         )
 
 
+# --- The plan's storage limit ------------------------------------------------------------------
+
+_USED_KEY = "uploads:storage-used"  # the cache prefixes it with the tenant's schema
+_USED_SECONDS = 60
+
+
+def storage_used(organization) -> int:
+    """Bytes the tenant stores (public and private files), recounted at most once a minute:
+    listing a bucket on every upload would cost more than the upload."""
+    from tenants.storage import iter_tenant_files
+
+    used = cache.get(_USED_KEY)
+    if used is None:
+        used = sum(stored.size for stored in iter_tenant_files(organization.schema_name))
+        cache.set(_USED_KEY, used, _USED_SECONDS)
+    return used
+
+
+def forget_storage_used() -> None:
+    """Recount on the next check (after deleting files, or in tests)."""
+    cache.delete(_USED_KEY)
+
+
+def ensure_storage_available(*, adding: int, organization=None) -> None:
+    """Refuse (PaymentRequired, 402, with the upgrade link) a file of `adding` bytes that would
+    take the current tenant over its plan's storage. Files already over after a downgrade stay;
+    only new ones are refused. No tenant (the public site): no limit."""
+    from shared_apps.billing import entitlements
+    from tenants.context import current_organization
+
+    organization = organization or current_organization()
+    if organization is None:
+        return
+    limit = entitlements.limit_for(organization, "storage_bytes")
+    if limit is None:
+        return
+    used = storage_used(organization)
+    if used + adding > limit:
+        raise PaymentRequired(
+            f"This site's storage is full: it uses {filesizeformat(used)} of the "
+            f"{filesizeformat(limit)} its plan allows. Upgrade the plan or remove files.",
+            extra={"resource": "storage_bytes", "limit": limit, "upgrade_url": "/billing/"},
+        )
+
+
+def _check_storage(file) -> None:
+    try:
+        ensure_storage_available(adding=_size_of(file))
+    except PaymentRequired as refused:
+        raise ValidationError(
+            "%(message)s (%(upgrade_url)s)",
+            code="storage_limit",
+            params={"message": refused.message, "upgrade_url": refused.extra["upgrade_url"]},
+        ) from None
+
+
 def _read_all(file) -> bytes:
     file.seek(0)
     data = file.read()
@@ -77,10 +139,15 @@ def validate_image(file, *, max_bytes: int | None = None, max_pixels: int | None
     """Decode `file` as a JPEG, PNG, GIF or WebP image and return it re-encoded as a ContentFile
     named "<stem>.<real extension>": EXIF orientation applied, GPS data and other metadata
     dropped. Refuses non-images, files over `max_bytes`, images over `max_pixels` (decompression
-    bombs) and images that do not decode completely."""
+    bombs), images that do not decode completely, and files over the plan's storage."""
     max_bytes = max_bytes or settings.IMAGE_MAX_BYTES
-    max_pixels = max_pixels or settings.IMAGE_MAX_PIXELS
     _check_size(file, max_bytes)
+    _check_storage(file)
+    return _image(file, max_bytes=max_bytes, max_pixels=max_pixels)
+
+
+def _image(file, *, max_bytes: int, max_pixels: int | None):
+    max_pixels = max_pixels or settings.IMAGE_MAX_PIXELS
     data = _read_all(file)
     not_an_image = ValidationError(
         "This file is not an image we can read (JPEG, PNG, GIF or WebP).", code="not_an_image"
@@ -157,12 +224,13 @@ def validate_upload(file, *, kinds=frozenset({"image", "pdf"}), max_bytes: int |
     """Check `file` is one of `kinds` ("image", "pdf", "text", "csv", "zip") by its content and
     that its name's extension agrees; return a ContentFile to store (images re-encoded as by
     validate_image). Refuses other content, names that claim another type, and files over
-    `max_bytes`."""
+    `max_bytes` or the plan's storage."""
     unknown = set(kinds) - KINDS
     if unknown or not kinds:
         raise ValueError(f"Unknown upload kinds: {sorted(unknown)}; use some of {sorted(KINDS)}.")
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     _check_size(file, max_bytes)
+    _check_storage(file)
     data = _read_all(file)
     name = getattr(file, "name", None)
     allowed = " or ".join(KIND_LABELS[k] for k in sorted(kinds))
@@ -183,6 +251,6 @@ def validate_upload(file, *, kinds=frozenset({"image", "pdf"}), max_bytes: int |
             params={"extension": extension, "kind": KIND_LABELS[detected]},
         )
     if detected == "image":
-        return validate_image(file, max_bytes=max_bytes)
+        return _image(file, max_bytes=max_bytes, max_pixels=None)
     extension = extension or DEFAULT_EXTENSION[detected]
     return ContentFile(data, name=f"{_stem(name)}.{extension}")

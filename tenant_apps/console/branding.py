@@ -86,6 +86,8 @@ def clean_logo(upload) -> tuple[bytes, str]:
     try:
         image = validate_image(upload, max_bytes=logo_max_bytes(), max_pixels=4096 * 4096)
     except ValidationError as error:
+        if error.code == "storage_limit":
+            raise ValidationError({"logo": error.messages}) from None
         if error.code == "image_too_large":
             raise ValidationError(
                 {"logo": ["Use an image of at most 4096 by 4096 pixels."]}
