@@ -28,3 +28,13 @@ def build_export(job_id: int) -> str:
 
     job = export.build_export(job_id=job_id)
     return "gone" if job is None else job.status
+
+
+@app.task
+def purge_expired_deletions() -> list[str]:
+    """Periodic, once in the public schema (beat entry with "tenant_schemas": ["public"]):
+    remove for good every deleted organization whose grace period has ended. Safe to run twice:
+    a purged organization's record is gone."""
+    from tenants import lifecycle
+
+    return lifecycle.purge_expired_deletions()

@@ -1,6 +1,9 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage, storages
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -10,6 +13,7 @@ from tenant_apps.members.models import Role
 from tenants import lifecycle
 from tenants.context import tenant_context
 from tenants.models import Domain, Organization
+from tenants.storage import iter_tenant_files
 from tests.conftest import PASSWORD, TenantClient
 
 
@@ -97,3 +101,48 @@ def test_restore_refuses_an_active_organization(alpha):
 def test_pg_dump_matches_the_server(db):
     folder = lifecycle.pg_bin_dir()
     assert lifecycle._major(str(folder / "pg_dump")) == lifecycle._server_major()
+
+
+def test_staff_restore_by_command_and_beat_purges_schema_domains_and_files(
+    committed, settings, tmp_path
+):
+    from shared_apps.signup.services import sign_up_organization
+    from tenant_apps.console.tasks import purge_expired_deletions
+
+    settings.TENANT_DELETION_DIR = str(tmp_path / "deletions")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tenants.storage.TenantFileSystemStorage"},
+        "private": {"BACKEND": "tenants.storage.TenantPrivateFileSystemStorage"},
+    }
+    committed["subdomains"].add("gone")
+    committed["emails"].add("owner@gone.test")
+    sign_up_organization(
+        name="Gone Soon", subdomain="gone", owner_email="owner@gone.test", owner_password=PASSWORD
+    )
+    connection.set_schema_to_public()
+    organization = Organization.objects.get(schema_name="gone")
+    with tenant_context(organization):
+        default_storage.save("forum/photo.jpg", ContentFile(b"photo"))
+        storages["private"].save("tickets/ticket.pdf", ContentFile(b"%PDF-ticket"))
+
+    lifecycle.request_deletion(organization=organization, confirm_subdomain="gone")
+    assert purge_expired_deletions.apply().get() == []  # within the grace period
+    call_command("restore_organization", subdomain="gone")
+    organization.refresh_from_db()
+    assert organization.status == "active" and schema_exists("gone")
+    assert len(list(iter_tenant_files("gone"))) == 2  # the files waited with the dump
+
+    settings.TENANT_DELETION_GRACE_DAYS = 0
+    lifecycle.request_deletion(organization=organization, confirm_subdomain="gone")
+    assert purge_expired_deletions.apply().get() == ["gone"]
+    assert not Organization.objects.filter(schema_name="gone").exists()
+    assert not Domain.objects.filter(domain__startswith="gone.").exists()
+    assert not schema_exists("gone")
+    assert list(iter_tenant_files("gone")) == []
+    assert not (tmp_path / "media" / "gone").exists()
+    assert not (tmp_path / "private" / "gone").exists()
+    with pytest.raises(Exception, match="No organization"):
+        call_command("restore_organization", subdomain="gone")
