@@ -4,6 +4,10 @@
 
 ARG PYTHON_VERSION=3.13
 ARG UV_VERSION=0.13.8
+# pg_dump/pg_restore of the server's major (organization deletion dumps the tenant's schema, and
+# a newer or older pg_dump refuses or writes what the server cannot read back): the same major
+# as terraform's db_engine_version and docker-compose.yml's postgres image.
+ARG POSTGRES_MAJOR=18
 
 FROM ghcr.io/astral-sh/uv:${UV_VERSION} AS uv
 
@@ -47,6 +51,22 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     PORT=8000
+
+# PostgreSQL's client tools from its own apt repository (Debian's lag a major behind).
+ARG POSTGRES_MAJOR
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends ca-certificates curl \
+    && install --directory /usr/share/postgresql-common/pgdg \
+    && curl --fail --silent --show-error --location \
+        --output /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install --yes --no-install-recommends "postgresql-client-${POSTGRES_MAJOR}" \
+    && apt-get purge --yes --auto-remove curl \
+    && rm -rf /var/lib/apt/lists/*
 
 # /srv/media is for running without S3 (docker-compose.yml mounts a volume there).
 RUN groupadd --system --gid 10001 app \

@@ -215,3 +215,23 @@ def test_unknown_or_missing_role_is_refused():
         result = _entrypoint(*args)
         assert result.returncode == 64
         assert "usage:" in result.stderr
+
+
+def test_runtime_has_the_pg_dump_of_the_servers_major_for_tenant_deletion():
+    """Deleting an organization dumps its schema with pg_dump (tenants.lifecycle); the slim
+    Python image has none, so deletion failed in production."""
+    instructions = _instructions()
+    major = next(
+        arguments.split("=", 1)[1]
+        for keyword, arguments in instructions
+        if keyword == "ARG" and arguments.startswith("POSTGRES_MAJOR=")
+    )
+    runtime = _stages()[-1][1]
+    runs = " ".join(arguments for keyword, arguments in runtime if keyword == "RUN")
+    assert "postgresql-client-${POSTGRES_MAJOR}" in runs
+    assert "apt.postgresql.org" in runs and "rm -rf /var/lib/apt/lists" in runs
+    assert ("ARG", "POSTGRES_MAJOR") in runtime
+    assert _compose()["services"]["db"]["image"] == f"postgres:{major}"
+    variables = (REPO / "terraform" / "variables.tf").read_text()
+    engine = re.search(r'variable "db_engine_version" \{.*?default\s*=\s*"(\d+)', variables, re.S)
+    assert engine and engine.group(1) == major
