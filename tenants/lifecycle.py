@@ -6,14 +6,18 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
 from tenants import provisioning, services
+from tenants.context import public_schema
 from tenants.models import Feature, Organization
 
 
@@ -32,9 +36,10 @@ def set_organization_features(*, organization: Organization, features: list[str]
 # --- Deletion with a grace period ------------------------------------------------------------
 #
 # request_deletion: the organization is marked `deleting` (routing answers 404 at once), its
-# schema is saved with pg_dump (custom format) and dropped; a small JSON record beside the dump
-# says when the grace period ends. restore_organization (platform staff) loads the dump back and
-# reactivates; purge_expired_deletions (periodic) removes for good what is past its grace.
+# schema is saved with pg_dump (custom format) into the platform's private storage and dropped;
+# a small JSON record beside the dump says when the grace period ends. restore_organization
+# (platform staff) loads the dump back and reactivates; purge_expired_deletions (periodic)
+# removes for good what is past its grace.
 
 
 EMBEDDED_BIN = (
@@ -46,18 +51,55 @@ def grace_days() -> int:
     return int(getattr(settings, "TENANT_DELETION_GRACE_DAYS", 30))
 
 
-def deletions_dir() -> Path:
-    folder = Path(getattr(settings, "TENANT_DELETION_DIR", Path(settings.DATA_DIR) / "deletions"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# Dumps and their records are kept in the platform's private storage (the public schema's
+# folder: PRIVATE_MEDIA_ROOT/public/deletions/ locally, the private bucket on S3), never on the
+# container's disk, which is read-only and gone with the task long before the grace period ends.
+DELETIONS_FOLDER = "deletions"
 
 
-def _record_path(schema: str) -> Path:
-    return deletions_dir() / f"{schema}.json"
+def _archive():
+    from tenants.storage import private_storage
+
+    return private_storage()
 
 
-def _dump_path(schema: str) -> Path:
-    return deletions_dir() / f"{schema}.dump"
+def _record_name(schema: str) -> str:
+    return f"{DELETIONS_FOLDER}/{schema}.json"
+
+
+def _dump_name(schema: str) -> str:
+    return f"{DELETIONS_FOLDER}/{schema}.dump"
+
+
+def _archive_save(name: str, content) -> None:
+    with public_schema():
+        storage = _archive()
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, content)
+
+
+def _archive_delete(name: str) -> None:
+    with public_schema():
+        storage = _archive()
+        if storage.exists(name):
+            storage.delete(name)
+
+
+def deletion_records() -> list[dict]:
+    """Every organization awaiting removal, as the records written by request_deletion."""
+    with public_schema():
+        storage = _archive()
+        try:
+            _folders, files = storage.listdir(DELETIONS_FOLDER)
+        except FileNotFoundError:
+            return []
+        records = []
+        for name in sorted(files):
+            if name.endswith(".json"):
+                with storage.open(f"{DELETIONS_FOLDER}/{name}") as handle:
+                    records.append(json.loads(handle.read()))
+        return records
 
 
 def _major(binary: str) -> int | None:
@@ -121,7 +163,6 @@ def _run(command: list[str], env: dict) -> None:
 
 def dump_schema(schema: str, path: Path) -> None:
     args, env = _connection_args()
-    tmp = path.with_suffix(".partial")
     _run(
         [
             str(pg_bin_dir() / "pg_dump"),
@@ -130,11 +171,10 @@ def dump_schema(schema: str, path: Path) -> None:
             "--schema",
             schema,
             "--file",
-            str(tmp),
+            str(path),
         ],
         env,
     )
-    tmp.replace(path)
 
 
 def restore_schema(path: Path) -> None:
@@ -149,6 +189,16 @@ def restore_schema(path: Path) -> None:
         ],
         env,
     )
+
+
+def _dump_to_archive(schema: str) -> None:
+    """pg_dump into a temporary file (the one writable place in a container is /tmp), then into
+    the archive; a dump only counts once it is stored whole."""
+    with tempfile.TemporaryDirectory(prefix="tenant-dump-") as folder:
+        local = Path(folder) / f"{schema}.dump"
+        dump_schema(schema, local)
+        with local.open("rb") as handle:
+            _archive_save(_dump_name(schema), File(handle, name=local.name))
 
 
 def request_deletion(*, organization: Organization, confirm_subdomain: str) -> dict:
@@ -166,7 +216,7 @@ def request_deletion(*, organization: Organization, confirm_subdomain: str) -> d
     services.set_organization_status(organization=organization, status=Organization.Status.DELETING)
     schema = organization.schema_name
     try:
-        dump_schema(schema, _dump_path(schema))
+        _dump_to_archive(schema)
     except Exception:
         # No dump, no deletion: the site comes back rather than losing its data.
         services.set_organization_status(organization=organization, status=previous_status)
@@ -178,17 +228,21 @@ def request_deletion(*, organization: Organization, confirm_subdomain: str) -> d
         "previous_status": previous_status,
         "requested_at": now.isoformat(),
         "purge_after": (now + datetime.timedelta(days=grace_days())).isoformat(),
-        "dump": str(_dump_path(schema)),
+        "dump": _dump_name(schema),
     }
-    _record_path(schema).write_text(json.dumps(record, indent=1))
+    _archive_save(_record_name(schema), ContentFile(json.dumps(record, indent=1).encode()))
     connection.set_schema_to_public()
     provisioning.drop_schema(schema)
     return record
 
 
 def deletion_record(schema: str) -> dict | None:
-    path = _record_path(schema)
-    return json.loads(path.read_text()) if path.exists() else None
+    with public_schema():
+        storage = _archive()
+        if not storage.exists(_record_name(schema)):
+            return None
+        with storage.open(_record_name(schema)) as handle:
+            return json.loads(handle.read())
 
 
 def restore_organization(*, organization: Organization) -> Organization:
@@ -198,10 +252,19 @@ def restore_organization(*, organization: Organization) -> Organization:
         raise ValidationError({"organization": ["This organization is not awaiting deletion."]})
     connection.set_schema_to_public()
     provisioning.drop_schema(organization.schema_name)  # nothing should be there; be sure
-    restore_schema(Path(record["dump"]))
+    schema = organization.schema_name
+    with tempfile.TemporaryDirectory(prefix="tenant-restore-") as folder:
+        local = Path(folder) / f"{schema}.dump"
+        with (
+            public_schema(),
+            _archive().open(_dump_name(schema)) as source,
+            local.open("wb") as target,
+        ):
+            shutil.copyfileobj(source, target)
+        restore_schema(local)
     services.set_organization_status(organization=organization, status=record["previous_status"])
-    Path(record["dump"]).unlink(missing_ok=True)
-    _record_path(organization.schema_name).unlink(missing_ok=True)
+    _archive_delete(_dump_name(schema))
+    _archive_delete(_record_name(schema))
     return organization
 
 
@@ -216,23 +279,23 @@ def remove_organization_for_good(*, organization: Organization) -> None:
         delete_tenant_files = None
     if delete_tenant_files is not None:
         delete_tenant_files(schema)
-    _dump_path(schema).unlink(missing_ok=True)
-    _record_path(schema).unlink(missing_ok=True)
+    _archive_delete(_dump_name(schema))
+    _archive_delete(_record_name(schema))
 
 
 def purge_expired_deletions(*, now: datetime.datetime | None = None) -> list[str]:
     """Remove every organization whose grace period has ended. Run periodically (public)."""
     now = now or timezone.now()
     removed = []
-    for path in sorted(deletions_dir().glob("*.json")):
-        record = json.loads(path.read_text())
+    for record in deletion_records():
         if datetime.datetime.fromisoformat(record["purge_after"]) > now:
             continue
         organization = Organization.objects.filter(
             pk=record["organization_id"], status=Organization.Status.DELETING
         ).first()
         if organization is None:
-            path.unlink(missing_ok=True)
+            _archive_delete(_dump_name(record["schema"]))
+            _archive_delete(_record_name(record["schema"]))
             continue
         remove_organization_for_good(organization=organization)
         removed.append(record["schema"])

@@ -37,6 +37,7 @@ PRIVATE_FOLDER = "private"
 APP_FOLDERS = frozenset(
     {"forum", "tasks", "store", "recipes", "events", "links", "members", "notifications"}
     | {"console", "exports", "attachments", "tickets", "uploads", "thumbnails", "logos"}
+    | {"deletions"}  # the platform's schema dumps of deleted organizations (tenants.lifecycle)
 )
 _SCHEMA = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,62}$")
 

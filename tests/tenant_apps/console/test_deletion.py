@@ -1,5 +1,6 @@
 import datetime
 
+import fakes.s3_server as fake_s3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
@@ -15,6 +16,9 @@ from tenants.context import tenant_context
 from tenants.models import Domain, Organization
 from tenants.storage import iter_tenant_files
 from tests.conftest import PASSWORD, TenantClient
+
+s3_server = fake_s3.s3_server
+s3_storages = fake_s3.s3_storages
 
 
 def schema_exists(name: str) -> bool:
@@ -41,10 +45,25 @@ def test_a_wrong_confirmation_is_a_form_error(alpha, client_for, owner_of):
     assert Organization.objects.get(pk=alpha.pk).status == "active"
 
 
-def test_deletion_goes_offline_then_staff_restore_then_final_removal(committed, settings, tmp_path):
+@pytest.fixture
+def local_storages(settings, tmp_path):
+    """Files, and the dumps of deleted organizations (the public schema's private folder)."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "tenants.storage.TenantFileSystemStorage"},
+        "private": {"BACKEND": "tenants.storage.TenantPrivateFileSystemStorage"},
+    }
+    return tmp_path / "private" / "public" / "deletions"
+
+
+def test_deletion_goes_offline_then_staff_restore_then_final_removal(
+    committed, settings, local_storages
+):
     from shared_apps.signup.services import sign_up_organization
 
-    settings.TENANT_DELETION_DIR = str(tmp_path)
+    archive = local_storages
     settings.TENANT_DELETION_GRACE_DAYS = 14
     committed["subdomains"].add("delme")
     committed["emails"].add("owner@delme.test")
@@ -66,7 +85,7 @@ def test_deletion_goes_offline_then_staff_restore_then_final_removal(committed, 
     assert TenantClient(organization).get("/").status_code == 404
     assert not schema_exists("delme")
     record = lifecycle.deletion_record("delme")
-    assert (tmp_path / "delme.dump").stat().st_size > 0
+    assert (archive / "delme.dump").stat().st_size > 0
     purge_after = datetime.datetime.fromisoformat(record["purge_after"])
     assert purge_after - timezone.now() > datetime.timedelta(days=13)
     # Within the grace period nothing is purged.
@@ -79,7 +98,7 @@ def test_deletion_goes_offline_then_staff_restore_then_final_removal(committed, 
         assert User.objects.filter(email="owner@delme.test").exists()
         assert AuditEntry.objects.filter(action="organization.deletion_requested").exists()
     assert TenantClient(organization).get("/").status_code == 200
-    assert not (tmp_path / "delme.dump").exists()
+    assert not (archive / "delme.dump").exists()
 
     # Deleted again, and this time the grace period runs out.
     lifecycle.request_deletion(organization=organization, confirm_subdomain="delme")
@@ -88,7 +107,7 @@ def test_deletion_goes_offline_then_staff_restore_then_final_removal(committed, 
     assert not Organization.objects.filter(schema_name="delme").exists()
     assert not Domain.objects.filter(domain="delme.example.test").exists()
     assert not schema_exists("delme")
-    assert not list(tmp_path.iterdir())
+    assert not list(archive.iterdir())
 
 
 def test_restore_refuses_an_active_organization(alpha):
@@ -104,19 +123,11 @@ def test_pg_dump_matches_the_server(db):
 
 
 def test_staff_restore_by_command_and_beat_purges_schema_domains_and_files(
-    committed, settings, tmp_path
+    committed, settings, local_storages, tmp_path
 ):
     from shared_apps.signup.services import sign_up_organization
     from tenant_apps.console.tasks import purge_expired_deletions
 
-    settings.TENANT_DELETION_DIR = str(tmp_path / "deletions")
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "tenants.storage.TenantFileSystemStorage"},
-        "private": {"BACKEND": "tenants.storage.TenantPrivateFileSystemStorage"},
-    }
     committed["subdomains"].add("gone")
     committed["emails"].add("owner@gone.test")
     sign_up_organization(
@@ -146,3 +157,31 @@ def test_staff_restore_by_command_and_beat_purges_schema_domains_and_files(
     assert not (tmp_path / "private" / "gone").exists()
     with pytest.raises(Exception, match="No organization"):
         call_command("restore_organization", subdomain="gone")
+
+
+def test_deletion_keeps_its_dump_in_the_private_bucket_not_on_the_containers_disk(
+    committed, settings, s3_storages
+):
+    """The container's disk is read-only and goes with the task: the dump must outlive both."""
+    from shared_apps.signup.services import sign_up_organization
+
+    committed["subdomains"].add("sthree")
+    committed["emails"].add("owner@sthree.test")
+    sign_up_organization(
+        name="S Three", subdomain="sthree", owner_email="owner@sthree.test", owner_password=PASSWORD
+    )
+    connection.set_schema_to_public()
+    organization = Organization.objects.get(schema_name="sthree")
+    lifecycle.request_deletion(organization=organization, confirm_subdomain="sthree")
+    listed = s3_storages.list_objects_v2(Bucket=s3_storages.private_bucket)
+    sizes = {obj["Key"]: obj["Size"] for obj in listed.get("Contents", [])}
+    assert set(sizes) == {
+        "public/private/deletions/sthree.dump",
+        "public/private/deletions/sthree.json",
+    }
+    assert sizes["public/private/deletions/sthree.dump"] > 0
+    assert [record["schema"] for record in lifecycle.deletion_records()] == ["sthree"]
+
+    lifecycle.restore_organization(organization=organization)
+    assert schema_exists("sthree") and lifecycle.deletion_records() == []
+    assert not s3_storages.list_objects_v2(Bucket=s3_storages.private_bucket).get("Contents")
