@@ -1,6 +1,7 @@
 """Plans, billing accounts and received Stripe events in the platform admin (public host)."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from shared_apps.billing import entitlements
 from shared_apps.billing.models import BillingAccount, Plan, StripeEvent
@@ -40,9 +41,10 @@ class PlanAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        # Every organization's cached entitlements may come from this plan.
-        for account in BillingAccount.objects.select_related("organization"):
-            entitlements.invalidate(account.organization)
+        # Every organization's cached entitlements may come from this plan, including those
+        # without a billing account (on Free from signup).
+        transaction.on_commit(entitlements.invalidate_all)
+        entitlements.invalidate_all()
 
 
 @admin.register(BillingAccount, site=platform_admin)

@@ -87,6 +87,21 @@ def invalidate(organization) -> None:
         logger.warning("Cache unavailable: billing state of %s not invalidated", organization.pk)
 
 
+def invalidate_all() -> None:
+    """Forget every organization's cached state (a plan was edited: organizations on it may have
+    no billing account at all, as everyone starts on Free). One cache call for all of them."""
+    from tenants.models import Organization
+
+    keys = [
+        _cache_key(organization)
+        for organization in Organization.objects.only("pk").exclude(schema_name="public")
+    ]
+    try:
+        _cache().delete_many(keys)
+    except UNAVAILABLE_ERRORS:
+        logger.warning("Cache unavailable: billing states not invalidated after a plan change")
+
+
 def _plan_state(plan) -> dict:
     if plan is None:
         seed = DEFAULT_PLANS["free"]
