@@ -5,6 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from core.api import error_body
+from core.errors import ApplicationError
 from shared_apps.billing import entitlements
 from tenants.context import current_organization
 from tenants.models import Feature
@@ -92,3 +93,38 @@ class RejectNullCharactersMiddleware:
                 return JsonResponse(error_body("invalid", message, fields), status=400)
             return render(request, "errors/400.html", status=400)
         return self.get_response(request)
+
+
+HEADINGS = {
+    402: "Your plan does not include this",
+    403: "You cannot do this here",
+    409: "This could not be done",
+}
+
+
+class ApplicationErrorMiddleware:
+    """An ApplicationError that a page view lets escape becomes a page with its status and
+    message (a 402 with the upgrade link for plan limits), never a 500. Views that can show the
+    refusal next to a form still catch it themselves; API views already get the JSON shape from
+    core.api.exception_handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        status = exception.status_code
+        if request.path.startswith("/api/"):
+            body = error_body(exception.code, exception.message, **exception.extra)
+            return JsonResponse(body, status=status)
+        context = {
+            "status": status,
+            "heading": HEADINGS.get(status, "This could not be done"),
+            "message": exception.message,
+            "upgrade_url": exception.extra.get("upgrade_url", ""),
+        }
+        return render(request, "errors/application_error.html", context, status=status)
