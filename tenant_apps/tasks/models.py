@@ -204,7 +204,9 @@ class RecurrenceSeries(models.Model):
 class Task(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     number = models.PositiveIntegerField()
-    column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="tasks")
+    # RESTRICT: a column with tasks cannot be deleted alone (delete_column moves them first),
+    # but deleting the whole project takes both.
+    column = models.ForeignKey(Column, on_delete=models.RESTRICT, related_name="tasks")
     rank = models.CharField(max_length=1024, db_collation="C")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=20000)
