@@ -138,7 +138,8 @@ def update_settings(
         "summary_hour": summary_hour,
     }
     log_action(acting_user=acting_user, action="tasks.settings_changed", before=before, after=after)
-    transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))
+    cache.delete(SETTINGS_CACHE_KEY)  # now for this request, and again once committed (a reader
+    transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))  # may refill it meanwhile)
     return current
 
 
