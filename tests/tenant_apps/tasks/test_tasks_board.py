@@ -248,3 +248,16 @@ def test_anonymous_visitor_sees_nothing(alpha, project, client_for):
         response = anon.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert anon.get("/api/v1/tasks/projects/").status_code in (401, 403)
+def test_demo_data_shows_every_feature(alpha, owner_of):
+    from tenant_apps.tasks import demo
+    from tenant_apps.tasks.models import Attachment, Comment, Project, RecurrenceSeries, SavedFilter
+    from tenants.context import tenant_context
+
+    owner = owner_of(alpha)
+    with tenant_context(alpha):
+        demo.seed(organization=alpha, owner=owner)
+        demo.seed(organization=alpha, owner=owner)  # once only
+        assert Project.objects.count() == 2
+        assert Project.objects.filter(is_private=True).count() == 1
+        assert Comment.objects.exists() and Attachment.objects.exists()
+        assert RecurrenceSeries.objects.exists() and SavedFilter.objects.count() == 2
