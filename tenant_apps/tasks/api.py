@@ -36,8 +36,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "description", "team", "owner", "is_private", "my_role",
-                  "columns", "created_at", "deleted_at"]  # fmt: skip
+        fields = [
+            "id",
+            "name",
+            "description",
+            "team",
+            "owner",
+            "is_private",
+            "my_role",
+            "columns",
+            "created_at",
+            "deleted_at",
+        ]
         read_only_fields = ["created_at", "deleted_at"]
 
     def get_columns(self, project) -> list[dict]:
@@ -65,9 +75,24 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "project", "number", "title", "description", "column", "priority",
-                  "due_at", "assignees", "assigned", "labels", "label_list", "completed_at",
-                  "version", "created_at", "updated_at"]  # fmt: skip
+        fields = [
+            "id",
+            "project",
+            "number",
+            "title",
+            "description",
+            "column",
+            "priority",
+            "due_at",
+            "assignees",
+            "assigned",
+            "labels",
+            "label_list",
+            "completed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["number", "completed_at", "created_at", "updated_at"]
         extra_kwargs = {"project": {"queryset": Project.objects.all()}}
 
@@ -145,9 +170,12 @@ class ProjectViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         project = services.create_project(
-            user=request.user, name=data["name"], description=data.get("description", ""),
-            team=data.get("team"), is_private=data.get("is_private", False),
-        )  # fmt: skip
+            user=request.user,
+            name=data["name"],
+            description=data.get("description", ""),
+            team=data.get("team"),
+            is_private=data.get("is_private", False),
+        )
         return Response(
             self.get_serializer(self.get_queryset().get(pk=project.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -160,11 +188,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
         data = serializer.validated_data
         team = data.get("team") if "team" in data and data["team"] != project.team else None
         services.update_project(
-            user=request.user, project=project, name=data.get("name", project.name),
+            user=request.user,
+            project=project,
+            name=data.get("name", project.name),
             description=data.get("description", project.description),
-            is_private=data.get("is_private", project.is_private), team=team,
-            owner=request.user if "team" in data and data["team"] is None and project.team else None,
-        )  # fmt: skip
+            is_private=data.get("is_private", project.is_private),
+            team=team,
+            owner=request.user
+            if "team" in data and data["team"] is None and project.team
+            else None,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=project.pk)).data)
 
     def destroy(self, request, *args, **kwargs):
@@ -182,11 +215,14 @@ class ProjectViewSet(viewsets.ModelViewSet):
         )
 
     @extend_schema(
-        methods=["GET"], responses=inline_serializer(
-            "ProjectMemberOut", {"user": PersonSerializer(), "role": serializers.CharField()},
+        methods=["GET"],
+        responses=inline_serializer(
+            "ProjectMemberOut",
+            {"user": PersonSerializer(), "role": serializers.CharField()},
             many=True,
-        ), summary="Members of the project",
-    )  # fmt: skip
+        ),
+        summary="Members of the project",
+    )
     @extend_schema(methods=["POST"], request=MemberSerializer, summary="Add a member (managers)")
     @action(detail=True, methods=["get", "post"])
     def members(self, request, pk=None):
@@ -196,14 +232,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
             serializer.is_valid(raise_exception=True)
             member = get_user_model().objects.filter(pk=serializer.validated_data["user"]).first()
             services.add_project_member(
-                user=request.user, project=project, member=member,
+                user=request.user,
+                project=project,
+                member=member,
                 role=serializer.validated_data["role"],
-            )  # fmt: skip
+            )
         return Response(
             [
                 {"user": {"id": m.user_id, "name": m.user.display_name}, "role": m.role}
                 for m in selectors.members_of(project=project)
-            ]  # fmt: skip
+            ]
         )
 
     @extend_schema(request=None, responses={204: None}, summary="Remove a member (unassigns them)")
@@ -232,11 +270,16 @@ class TaskViewSet(viewsets.ModelViewSet):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         filters = selectors.TaskFilters(
-            q=data.get("q", ""), assignee=data.get("assignee", ""), column=data.get("column"),
-            status=data.get("status", ""), priority=data.get("priority"),
-            label=data.get("label", ""), due_from=data.get("due_from"),
-            due_to=data.get("due_to"), sort=data.get("sort", "status"),
-        )  # fmt: skip
+            q=data.get("q", ""),
+            assignee=data.get("assignee", ""),
+            column=data.get("column"),
+            status=data.get("status", ""),
+            priority=data.get("priority"),
+            label=data.get("label", ""),
+            due_from=data.get("due_from"),
+            due_to=data.get("due_to"),
+            sort=data.get("sort", "status"),
+        )
         if "project" in data:
             project = _project_or_404(user, data["project"])
             return selectors.project_tasks(project=project, user=user, filters=filters)
@@ -255,11 +298,16 @@ class TaskViewSet(viewsets.ModelViewSet):
             if column is None:
                 raise serializers.ValidationError({"column": ["Choose a column of this project."]})
         task = services.create_task(
-            user=request.user, project=project, title=data["title"],
-            description=data.get("description", ""), column=column,
-            priority=data.get("priority", 0), due_at=data.get("due_at"),
-            assignee_ids=data.get("assignees", []), label_ids=data.get("labels", []),
-        )  # fmt: skip
+            user=request.user,
+            project=project,
+            title=data["title"],
+            description=data.get("description", ""),
+            column=column,
+            priority=data.get("priority", 0),
+            due_at=data.get("due_at"),
+            assignee_ids=data.get("assignees", []),
+            label_ids=data.get("labels", []),
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data, status=201)
 
     def partial_update(self, request, *args, **kwargs):
@@ -271,11 +319,16 @@ class TaskViewSet(viewsets.ModelViewSet):
         if "project" in data and data["project"].pk != task.project_id:
             raise serializers.ValidationError({"project": ["A task cannot change project."]})
         services.update_task(
-            user=request.user, task=task, version=data.get("version"), title=data.get("title"),
-            description=data.get("description"), priority=data.get("priority"),
-            due_at=data["due_at"] if "due_at" in data else ...,
-            assignee_ids=data.get("assignees"), label_ids=data.get("labels"),
-        )  # fmt: skip
+            user=request.user,
+            task=task,
+            version=data.get("version"),
+            title=data.get("title"),
+            description=data.get("description"),
+            priority=data.get("priority"),
+            due_at=data.get("due_at", ...),
+            assignee_ids=data.get("assignees"),
+            label_ids=data.get("labels"),
+        )
         if "column_id" in data and data["column_id"] != task.column_id:
             column = Column.objects.filter(pk=data["column_id"], project=task.project).first()
             if column is None:
@@ -305,9 +358,12 @@ class TaskViewSet(viewsets.ModelViewSet):
         if column is None:
             raise serializers.ValidationError({"column": ["Choose a column of this project."]})
         services.move_task(
-            user=request.user, task=task, column=column, after_id=data.get("after"),
+            user=request.user,
+            task=task,
+            column=column,
+            after_id=data.get("after"),
             before_id=data.get("before"),
-        )  # fmt: skip
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=None, summary="Complete the task (move it to the done column)")
@@ -344,8 +400,12 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class TeamViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):  # fmt: skip
+class TeamViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Every member lists teams; admins create them."""
 
     permission_classes = [HasRole]
@@ -359,7 +419,9 @@ class TeamViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retriev
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         team = services.save_team(
-            acting_user=request.user, name=data["name"], description=data.get("description", ""),
+            acting_user=request.user,
+            name=data["name"],
+            description=data.get("description", ""),
             member_ids=data.get("members", []),
-        )  # fmt: skip
+        )
         return Response(self.get_serializer(team).data, status=201)

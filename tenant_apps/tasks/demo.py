@@ -19,14 +19,18 @@ def seed(*, organization, owner):
         return
     others = list(get_user_model().objects.filter(is_active=True).exclude(pk=owner.pk)[:3])
     team = services.save_team(
-        acting_user=owner, name="Website crew", description="Keeps the site running.",
+        acting_user=owner,
+        name="Website crew",
+        description="Keeps the site running.",
         member_ids=[owner.pk, *(u.pk for u in others)],
-    )  # fmt: skip
+    )
     project = services.create_project(
-        user=owner, name="Website relaunch", team=team,
+        user=owner,
+        name="Website relaunch",
+        team=team,
         description="Everything for the new site, from copy to launch day.",
-    )  # fmt: skip
-    todo, doing, done = list(project.columns.order_by("position"))
+    )
+    todo, doing, _done = list(project.columns.order_by("position"))
     review = services.add_column(user=owner, project=project, name="Review")
     services.move_column(user=owner, column=review, offset=-1)
     labels = {
@@ -38,41 +42,71 @@ def seed(*, organization, owner):
 
     def add(title, column, *, days=None, priority=0, label=(), who=(), description=""):
         return services.create_task(
-            user=owner, project=project, title=title, column=column, priority=priority,
+            user=owner,
+            project=project,
+            title=title,
+            column=column,
+            priority=priority,
             due_at=now + dt.timedelta(days=days) if days is not None else None,
             label_ids=[labels[name].pk for name in label],
-            assignee_ids=[people[i % len(people)].pk for i in who], description=description,
-        )  # fmt: skip
+            assignee_ids=[people[i % len(people)].pk for i in who],
+            description=description,
+        )
 
-    hero = add("Design the home page hero", doing, days=2, priority=3, label=["design"], who=[0],
-               description="Three options, **mobile first**.\n\n- bold photo\n- illustration\n- video")  # fmt: skip
+    hero = add(
+        "Design the home page hero",
+        doing,
+        days=2,
+        priority=3,
+        label=["design"],
+        who=[0],
+        description="Three options, **mobile first**.\n\n- bold photo\n- illustration\n- video",
+    )
     for text in ("Sketch options", "Pick photos", "Review with the team"):
         item = services.add_checklist_item(user=owner, task=hero, text=text)
     services.set_checklist_item(user=owner, item=hero.checklist.first(), is_done=True)
     services.add_comment(user=owner, task=hero, body="First sketches are in the shared folder.")
     services.add_attachment(
-        user=owner, organization=organization, task=hero,
+        user=owner,
+        organization=organization,
+        task=hero,
         upload=SimpleUploadedFile("brief.txt", b"Hero: bold, friendly, fast.\n"),
-    )  # fmt: skip
+    )
     add("Fix the broken contact form", todo, days=-1, priority=4, label=["bug"], who=[1])
     add("Write the About page", todo, days=5, label=["content"], who=[2])
     add("Collect team photos", todo, label=["content"])
     add("Choose the colour palette", review, days=1, label=["design"], who=[0])
     shipped = add("Register the new domain", todo, days=-3, who=[0])
     services.complete_task(user=owner, task=shipped)
-    weekly = add("Weekly analytics check", todo, days=1, priority=1, who=[0],
-                 description="Look at visits and the top pages; note anything odd.")  # fmt: skip
+    weekly = add(
+        "Weekly analytics check",
+        todo,
+        days=1,
+        priority=1,
+        who=[0],
+        description="Look at visits and the top pages; note anything odd.",
+    )
     services.set_recurrence(
-        user=owner, task=weekly, kind="weekly",
+        user=owner,
+        task=weekly,
+        kind="weekly",
         weekdays=[["MO", "TU", "WE", "TH", "FR", "SA", "SU"][weekly.due_at.weekday()]],
-    )  # fmt: skip
+    )
     del item
     private = services.create_project(
-        user=owner, name="Owner's notes", is_private=True,
+        user=owner,
+        name="Owner's notes",
+        is_private=True,
         description="A private project: only its members see it.",
-    )  # fmt: skip
-    services.create_task(user=owner, project=private, title="Renew the insurance",
-                         due_at=now + dt.timedelta(days=20), assignee_ids=[owner.pk])  # fmt: skip
-    services.save_filter(user=owner, name="Urgent on the relaunch", query="priority=4",
-                         project=project)  # fmt: skip
+    )
+    services.create_task(
+        user=owner,
+        project=private,
+        title="Renew the insurance",
+        due_at=now + dt.timedelta(days=20),
+        assignee_ids=[owner.pk],
+    )
+    services.save_filter(
+        user=owner, name="Urgent on the relaunch", query="priority=4", project=project
+    )
     services.save_filter(user=owner, name="Due this week", query="status=open&sort=due")

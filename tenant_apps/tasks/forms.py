@@ -100,9 +100,12 @@ class TaskForm(forms.Form):
         help_text="In the site's time zone.",
     )
     assignees = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, choices=[],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
         help_text="Only project members can be assigned.",
-    )  # fmt: skip
+    )
     labels = forms.TypedMultipleChoiceField(
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple, choices=[]
     )
@@ -124,20 +127,29 @@ class TaskForm(forms.Form):
 class RecurrenceForm(forms.Form):
     kind = forms.ChoiceField(choices=RecurrenceSeries.Kind.choices, label="Repeat")
     weekdays = forms.MultipleChoiceField(
-        choices=recurrence.WEEKDAYS, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=recurrence.WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="On (weekly)",
-    )  # fmt: skip
+    )
     rule = forms.CharField(
-        max_length=500, required=False, label="Custom rule",
-        help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1MO (first Monday) or FREQ=WEEKLY;INTERVAL=2;BYDAY=FR.",
-    )  # fmt: skip
+        max_length=500,
+        required=False,
+        label="Custom rule",
+        help_text=(
+            "RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1MO (first Monday) or "
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR."
+        ),
+    )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        label="Comment",
         help_text="Markdown.",
-    )  # fmt: skip
+    )
 
 
 class ChecklistItemForm(forms.Form):
@@ -156,18 +168,23 @@ class FilterForm(forms.Form):
 
     q = forms.CharField(max_length=200, required=False, label="Text")
     assignee = forms.ChoiceField(required=False, choices=[])
-    column = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[],
-                                    label="Status")  # fmt: skip
+    column = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, choices=[], label="Status"
+    )
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     priority = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None,
-        choices=[("", "Any")] + list(Priority.choices),
-    )  # fmt: skip
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Any"), *list(Priority.choices)],
+    )
     label = forms.ChoiceField(required=False, choices=[])
-    due_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                               label="Due from")  # fmt: skip
-    due_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                             label="Due until")  # fmt: skip
+    due_from = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due from"
+    )
+    due_to = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due until"
+    )
     sort = forms.ChoiceField(required=False, choices=selectors.SORT_CHOICES)
 
     def __init__(self, *args, project=None, label_names=(), **kwargs):

@@ -352,6 +352,9 @@ class Reminder(models.Model):
             models.UniqueConstraint(fields=["task", "kind", "due_at"], name="tasks_reminder_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for task {self.task_id}"
+
 
 class DailySummary(models.Model):
     """A daily summary email already sent to a user for a local date."""
@@ -363,3 +366,6 @@ class DailySummary(models.Model):
     class Meta:
         verbose_name_plural = "daily summaries"
         constraints = [models.UniqueConstraint(fields=["user", "date"], name="tasks_summary_once")]
+
+    def __str__(self) -> str:
+        return f"Summary for user {self.user_id} on {self.date}"

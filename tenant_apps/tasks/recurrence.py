@@ -8,8 +8,15 @@ from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-WEEKDAYS = [("MO", "Mon"), ("TU", "Tue"), ("WE", "Wed"), ("TH", "Thu"), ("FR", "Fri"),
-            ("SA", "Sat"), ("SU", "Sun")]  # fmt: skip
+WEEKDAYS = [
+    ("MO", "Mon"),
+    ("TU", "Tue"),
+    ("WE", "Wed"),
+    ("TH", "Thu"),
+    ("FR", "Fri"),
+    ("SA", "Sat"),
+    ("SU", "Sun"),
+]
 WEEKDAY_CODES = [code for code, _ in WEEKDAYS]
 _ALLOWED_FREQ = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 

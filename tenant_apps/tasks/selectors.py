@@ -72,9 +72,13 @@ def visible_projects(*, user, deleted: bool = False):
 
 def project_for(*, user, project_id: int, deleted_ok: bool = False) -> Project | None:
     """The project if the user may see it (None otherwise: the caller answers 404)."""
-    project = _with_my_role(Project.objects.select_related("team", "owner"), user).filter(
-        pk=project_id
-    ).first() if access.is_site_member(user) else None  # fmt: skip
+    project = (
+        _with_my_role(Project.objects.select_related("team", "owner"), user)
+        .filter(pk=project_id)
+        .first()
+        if access.is_site_member(user)
+        else None
+    )
     if project is None or not access.can_view(user, project):
         return None
     if project.is_deleted and not deleted_ok:
@@ -229,7 +233,7 @@ def task_detail(*, task: Task) -> Task:
                 queryset=Activity.objects.select_related("actor")[:200],
                 to_attr="history",
             ),
-        )  # fmt: skip
+        )
         .get(pk=task.pk)
     )
 
@@ -259,7 +263,7 @@ def month_grid(*, tasks, year: int, month: int) -> list[list[dict]]:
             [
                 {"date": day, "in_month": day.month == month, "tasks": by_day.get(day, [])}
                 for day in week
-            ]  # fmt: skip
+            ]
         )
     return weeks
 
@@ -327,7 +331,7 @@ def summary_for(*, user, now: dt.datetime | None = None) -> dict:
         .filter(Q(project__is_private=False) | Q(project__memberships__user=user))
         .select_related("project")
         .distinct()
-        .order_by("due_at")  # fmt: skip
+        .order_by("due_at")
     )
     return {
         "overdue": [t for t in tasks if t.due_at < now],

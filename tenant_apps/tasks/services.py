@@ -702,18 +702,35 @@ def update_task(
         current.watchers.add(*added)
         names = {u.pk: u.display_name for u in _users(before | after)}
         for member in added:
-            _log(project=project, task=current, actor=user, verb="task.assigned",
-                 text=f"assigned {member.display_name}", data={"user": member.pk})  # fmt: skip
+            _log(
+                project=project,
+                task=current,
+                actor=user,
+                verb="task.assigned",
+                text=f"assigned {member.display_name}",
+                data={"user": member.pk},
+            )
         for user_id in removed:
-            _log(project=project, task=current, actor=user, verb="task.unassigned",
-                 text=f"unassigned {names.get(user_id, user_id)}", data={"user": user_id})  # fmt: skip
+            _log(
+                project=project,
+                task=current,
+                actor=user,
+                verb="task.unassigned",
+                text=f"unassigned {names.get(user_id, user_id)}",
+                data={"user": user_id},
+            )
     if labels is not None:
         before_labels = set(current.labels.values_list("name", flat=True))
         after_labels = {label.name for label in labels}
         if before_labels != after_labels:
             current.labels.set(labels)
-            _log(project=project, task=current, actor=user, verb="task.labels",
-                 text="set the labels to " + (", ".join(sorted(after_labels)) or "none"))  # fmt: skip
+            _log(
+                project=project,
+                task=current,
+                actor=user,
+                verb="task.labels",
+                text="set the labels to " + (", ".join(sorted(after_labels)) or "none"),
+            )
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
@@ -802,9 +819,14 @@ def move_task(
         fields.append("completed_at")
     current.save(update_fields=fields)
     if old_column.pk != column.pk:
-        _log(project=project, task=current, actor=user, verb="task.moved",
-             text=f"moved it from {old_column.name} to {column.name}",
-             data={"from": old_column.pk, "to": column.pk})  # fmt: skip
+        _log(
+            project=project,
+            task=current,
+            actor=user,
+            verb="task.moved",
+            text=f"moved it from {old_column.name} to {column.name}",
+            data={"from": old_column.pk, "to": column.pk},
+        )
     if became_done:
         _on_completed(current, user)
     _board_changed(project, "moved", task=current.pk)
@@ -927,8 +949,13 @@ def set_checklist_item(*, user, item: ChecklistItem, is_done: bool) -> Checklist
     _require(access.can_work(user, task.project), "Only members of the project edit checklists.")
     ChecklistItem.objects.filter(pk=item.pk).update(is_done=is_done)
     item.is_done = is_done
-    _log(project=task.project, task=task, actor=user, verb="checklist.checked",
-         text=f"{'checked' if is_done else 'unchecked'} “{item.text}”")  # fmt: skip
+    _log(
+        project=task.project,
+        task=task,
+        actor=user,
+        verb="checklist.checked",
+        text=f"{'checked' if is_done else 'unchecked'} “{item.text}”",
+    )
     _board_changed(task.project, "updated", task=task.pk)
     return item
 
@@ -938,8 +965,13 @@ def delete_checklist_item(*, user, item: ChecklistItem) -> None:
     task = item.task
     _require(access.can_work(user, task.project), "Only members of the project edit checklists.")
     item.delete()
-    _log(project=task.project, task=task, actor=user, verb="checklist.removed",
-         text=f"removed “{item.text}” from the checklist")  # fmt: skip
+    _log(
+        project=task.project,
+        task=task,
+        actor=user,
+        verb="checklist.removed",
+        text=f"removed “{item.text}” from the checklist",
+    )
     _board_changed(task.project, "updated", task=task.pk)
 
 
@@ -1039,8 +1071,13 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
     )
     name = attachment.file_name
     attachment.delete()
-    _log(project=task.project, task=task, actor=user, verb="attachment.deleted",
-         text=f"removed the attachment {attachment.original_name}")  # fmt: skip
+    _log(
+        project=task.project,
+        task=task,
+        actor=user,
+        verb="attachment.deleted",
+        text=f"removed the attachment {attachment.original_name}",
+    )
     transaction.on_commit(lambda: _delete_files([name]))
 
 
@@ -1066,14 +1103,22 @@ def set_recurrence(
         series.save()
     else:
         series = RecurrenceSeries.objects.create(
-            project=current.project, kind=kind, rule=built, starts_at=current.due_at,
+            project=current.project,
+            kind=kind,
+            rule=built,
+            starts_at=current.due_at,
             created_by=user,
-        )  # fmt: skip
+        )
         current.series = series
         current.occurrence_date = recurrence.local_date(current.due_at)
         current.save(update_fields=["series", "occurrence_date"])
-    _log(project=current.project, task=current, actor=user, verb="task.recurrence",
-         text=f"set it to repeat: {recurrence.describe(built)}")  # fmt: skip
+    _log(
+        project=current.project,
+        task=current,
+        actor=user,
+        verb="task.recurrence",
+        text=f"set it to repeat: {recurrence.describe(built)}",
+    )
     return series
 
 
@@ -1112,11 +1157,18 @@ def create_next_occurrence(*, series: RecurrenceSeries, after: Task) -> Task | N
         with transaction.atomic():
             column = Column.objects.select_for_update().get(pk=column.pk)
             task = Task.objects.create(
-                project=project, number=_next_number(project), column=column,
-                rank=ranks.between(_last_rank(column), None), title=after.title,
-                description=after.description, priority=after.priority, due_at=due,
-                series=series, occurrence_date=date, created_by=after.created_by,
-            )  # fmt: skip
+                project=project,
+                number=_next_number(project),
+                column=column,
+                rank=ranks.between(_last_rank(column), None),
+                title=after.title,
+                description=after.description,
+                priority=after.priority,
+                due_at=due,
+                series=series,
+                occurrence_date=date,
+                created_by=after.created_by,
+            )
     except IntegrityError:
         return Task.objects.filter(series=series, occurrence_date=date).first()
     members = set(project.memberships.values_list("user_id", flat=True))
@@ -1126,8 +1178,13 @@ def create_next_occurrence(*, series: RecurrenceSeries, after: Task) -> Task | N
     ChecklistItem.objects.bulk_create(
         [ChecklistItem(task=task, text=i.text, position=i.position) for i in after.checklist.all()]
     )
-    _log(project=project, task=task, actor=None, verb="task.created",
-         text=f"created #{task.number}, the next occurrence of #{after.number}")  # fmt: skip
+    _log(
+        project=project,
+        task=task,
+        actor=None,
+        verb="task.created",
+        text=f"created #{task.number}, the next occurrence of #{after.number}",
+    )
     _board_changed(project, "created", task=task.pk)
     return task
 
@@ -1216,10 +1273,16 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     window = dt.timedelta(hours=get_settings().due_soon_hours)
-    open_tasks = Task.objects.filter(
-        completed_at__isnull=True, project__deleted_at__isnull=True, due_at__isnull=False,
-        assignees__isnull=False,
-    ).select_related("project").distinct()  # fmt: skip
+    open_tasks = (
+        Task.objects.filter(
+            completed_at__isnull=True,
+            project__deleted_at__isnull=True,
+            due_at__isnull=False,
+            assignees__isnull=False,
+        )
+        .select_related("project")
+        .distinct()
+    )
     sent = 0
     batches = [
         ("due_soon", open_tasks.filter(due_at__gt=now, due_at__lte=now + window)),

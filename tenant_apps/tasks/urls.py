@@ -25,13 +25,23 @@ urlpatterns = [
     path("p/<int:project_id>/delete/", views.project_delete, name="project_delete"),
     path("p/<int:project_id>/restore/", views.project_restore, name="project_restore"),
     path("p/<int:project_id>/members/", views.member_add, name="member_add"),
-    path("p/<int:project_id>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "p/<int:project_id>/members/<int:user_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
     path("p/<int:project_id>/columns/", views.column_add, name="column_add"),
     path("p/<int:project_id>/columns/<int:column_id>/", views.column_edit, name="column_edit"),
     path("p/<int:project_id>/columns/<int:column_id>/move/", views.column_move, name="column_move"),
-    path("p/<int:project_id>/columns/<int:column_id>/delete/", views.column_delete, name="column_delete"),
+    path(
+        "p/<int:project_id>/columns/<int:column_id>/delete/",
+        views.column_delete,
+        name="column_delete",
+    ),
     path("p/<int:project_id>/labels/", views.label_add, name="label_add"),
-    path("p/<int:project_id>/labels/<int:label_id>/delete/", views.label_delete, name="label_delete"),
+    path(
+        "p/<int:project_id>/labels/<int:label_id>/delete/", views.label_delete, name="label_delete"
+    ),
     path("p/<int:project_id>/tasks/new/", views.task_create, name="task_create"),
     path("t/<int:task_id>/", views.task_detail, name="task"),
     path("t/<int:task_id>/edit/", views.task_edit, name="task_edit"),
@@ -42,11 +52,29 @@ urlpatterns = [
     path("t/<int:task_id>/watch/", views.task_watch, name="task_watch"),
     path("t/<int:task_id>/repeat/", views.recurrence_set, name="recurrence"),
     path("t/<int:task_id>/checklist/", views.checklist_add, name="checklist_add"),
-    path("t/<int:task_id>/checklist/<int:item_id>/", views.checklist_toggle, name="checklist_toggle"),
-    path("t/<int:task_id>/checklist/<int:item_id>/delete/", views.checklist_delete, name="checklist_delete"),
+    path(
+        "t/<int:task_id>/checklist/<int:item_id>/", views.checklist_toggle, name="checklist_toggle"
+    ),
+    path(
+        "t/<int:task_id>/checklist/<int:item_id>/delete/",
+        views.checklist_delete,
+        name="checklist_delete",
+    ),
     path("t/<int:task_id>/comments/", views.comment_add, name="comment_add"),
-    path("t/<int:task_id>/comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
+    path(
+        "t/<int:task_id>/comments/<int:comment_id>/delete/",
+        views.comment_delete,
+        name="comment_delete",
+    ),
     path("t/<int:task_id>/attachments/", views.attachment_add, name="attachment_add"),
-    path("t/<int:task_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
-    path("t/<int:task_id>/attachments/<int:attachment_id>/delete/", views.attachment_delete, name="attachment_delete"),
-]  # fmt: skip
+    path(
+        "t/<int:task_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "t/<int:task_id>/attachments/<int:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+]

@@ -260,11 +260,14 @@ def project_settings(request, project_id):
             if data["team"] is None and project.team_id is not None:
                 owner = request.user
             services.update_project(
-                user=request.user, project=project, name=data["name"],
-                description=data["description"], is_private=data["is_private"],
+                user=request.user,
+                project=project,
+                name=data["name"],
+                description=data["description"],
+                is_private=data["is_private"],
                 team=data["team"] if data["team"] and data["team"].pk != project.team_id else None,
                 owner=owner,
-            )  # fmt: skip
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -342,9 +345,11 @@ def column_add(request, project_id):
     form = ColumnForm(request.POST)
     if form.is_valid():
         services.add_column(
-            user=request.user, project=project, name=form.cleaned_data["name"],
+            user=request.user,
+            project=project,
+            name=form.cleaned_data["name"],
             is_done=form.cleaned_data["is_done"],
-        )  # fmt: skip
+        )
         messages.success(request, "Column added.")
     else:
         messages.error(request, "Give the column a name of up to 50 characters.")
@@ -364,9 +369,11 @@ def column_edit(request, project_id, column_id):
     form = ColumnForm(request.POST)
     if form.is_valid():
         services.update_column(
-            user=request.user, column=column, name=form.cleaned_data["name"],
+            user=request.user,
+            column=column,
+            name=form.cleaned_data["name"],
             is_done=form.cleaned_data["is_done"],
-        )  # fmt: skip
+        )
         messages.success(request, "Column saved.")
     else:
         messages.error(request, "Give the column a name of up to 50 characters.")
@@ -400,9 +407,13 @@ def column_delete(request, project_id, column_id):
     return render(
         request,
         "tasks/column_delete.html",
-        {**_project_context(request, project, "settings"), "form": form, "column": column,
-         "task_count": column.tasks.count()},
-    )  # fmt: skip
+        {
+            **_project_context(request, project, "settings"),
+            "form": form,
+            "column": column,
+            "task_count": column.tasks.count(),
+        },
+    )
 
 
 @member_required
@@ -413,9 +424,11 @@ def label_add(request, project_id):
     form = LabelForm(request.POST)
     if form.is_valid():
         services.save_label(
-            user=request.user, project=project, name=form.cleaned_data["name"],
+            user=request.user,
+            project=project,
+            name=form.cleaned_data["name"],
             colour=form.cleaned_data["colour"],
-        )  # fmt: skip
+        )
         messages.success(request, "Label added.")
     else:
         messages.error(request, "Give the label a name and a colour.")
@@ -505,9 +518,10 @@ def task_create(request, project_id):
                 )
             return redirect("tasks:board", project_id=project.pk)
     return render(
-        request, "tasks/task_form.html",
+        request,
+        "tasks/task_form.html",
         {**_project_context(request, project, "board"), "form": form, "title": "New task"},
-    )  # fmt: skip
+    )
 
 
 def _task_context(request, task):
@@ -581,10 +595,16 @@ def task_edit(request, task_id):
             messages.success(request, "Task saved.")
             return redirect("tasks:task", task_id=task.pk)
     return render(
-        request, "tasks/task_form.html",
-        {**_project_context(request, project, "board"), "form": form, "task": task,
-         "title": f"Edit #{task.number}"}, status=status,
-    )  # fmt: skip
+        request,
+        "tasks/task_form.html",
+        {
+            **_project_context(request, project, "board"),
+            "form": form,
+            "task": task,
+            "title": f"Edit #{task.number}",
+        },
+        status=status,
+    )
 
 
 def _int_or_none(value):
@@ -622,10 +642,12 @@ def task_move(request, task_id):
             return JsonResponse({"error": "Choose a column of this project."}, status=400)
         raise ValidationError({"column": ["Choose a column of this project."]})
     task = services.move_task(
-        user=request.user, task=task, column=column,
+        user=request.user,
+        task=task,
+        column=column,
         after_id=_int_or_none(request.POST.get("after")),
         before_id=_int_or_none(request.POST.get("before")),
-    )  # fmt: skip
+    )
     return _after_move(request, task)
 
 
@@ -743,9 +765,11 @@ def attachment_add(request, task_id):
     if not form.is_valid():
         raise ValidationError({"file": ["Choose a file."]})
     attachment = services.add_attachment(
-        user=request.user, organization=current_organization(), task=task,
+        user=request.user,
+        organization=current_organization(),
+        task=task,
         upload=form.cleaned_data["file"],
-    )  # fmt: skip
+    )
     messages.success(request, f"{attachment.original_name} attached.")
     return redirect(reverse("tasks:task", args=[task.pk]) + "#attachments")
 
@@ -783,9 +807,12 @@ def recurrence_set(request, task_id):
         data = form.cleaned_data
         try:
             services.set_recurrence(
-                user=request.user, task=task, kind=data["kind"], weekdays=data["weekdays"],
+                user=request.user,
+                task=task,
+                kind=data["kind"],
+                weekdays=data["weekdays"],
                 rule=data["rule"],
-            )  # fmt: skip
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -846,9 +873,11 @@ def filter_save(request):
     if not form.is_valid():
         raise ValidationError({"name": ["Give the filter a name (up to 60 characters)."]})
     saved = services.save_filter(
-        user=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"],
+        user=request.user,
+        name=form.cleaned_data["name"],
+        query=form.cleaned_data["query"],
         project=project,
-    )  # fmt: skip
+    )
     messages.success(request, f"Filter “{saved.name}” saved.")
     return redirect(_saved_url(saved))
 
@@ -896,25 +925,32 @@ def team_edit(request, team_id=None):
     team = get_object_or_404(Team, pk=team_id) if team_id else None
     initial = {}
     if team is not None:
-        initial = {"name": team.name, "description": team.description,
-                   "members": [str(pk) for pk in team.members.values_list("pk", flat=True)]}  # fmt: skip
+        initial = {
+            "name": team.name,
+            "description": team.description,
+            "members": [str(pk) for pk in team.members.values_list("pk", flat=True)],
+        }
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             team = services.save_team(
-                acting_user=request.user, name=data["name"], description=data["description"],
-                member_ids=[int(pk) for pk in data["members"]], team=team,
-            )  # fmt: skip
+                acting_user=request.user,
+                name=data["name"],
+                description=data["description"],
+                member_ids=[int(pk) for pk in data["members"]],
+                team=team,
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, f"Team {team.name} saved.")
             return redirect("tasks:teams")
     return render(
-        request, "tasks/form.html",
+        request,
+        "tasks/form.html",
         {"form": form, "title": f"Team {team.name}" if team else "New team", "team": team},
-    )  # fmt: skip
+    )
 
 
 @role_required(Role.ADMIN)
@@ -957,9 +993,11 @@ def feed_ics(request, token):
     if user is None:
         raise Http404("No such calendar.")
     body = ical.calendar_for(
-        user=user, tasks=selectors.feed_tasks(user=user), host=request.get_host(),
+        user=user,
+        tasks=selectors.feed_tasks(user=user),
+        host=request.get_host(),
         base_url=request.build_absolute_uri("/")[:-1],
-    )  # fmt: skip
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="tasks.ics"'
     response["Cache-Control"] = "private, max-age=300"
@@ -991,9 +1029,10 @@ def settings_page(request):
             return redirect("tasks:settings")
     projects = selectors.visible_projects(user=request.user)
     return render(
-        request, "tasks/settings.html",
+        request,
+        "tasks/settings.html",
         {"form": form, "projects": [p for p in projects if not p.is_private or p.my_role]},
-    )  # fmt: skip
+    )
 
 
 def _querystring(**params) -> str:

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,309 +16,740 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='task_feed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('is_private', models.BooleanField(default=False, help_text='Only project members see a private project.')),
-                ('task_counter', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_task_projects', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                (
+                    "is_private",
+                    models.BooleanField(
+                        default=False, help_text="Only project members see a private project."
+                    ),
+                ),
+                ("task_counter", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_task_projects",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Label',
+            name="Label",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('colour', models.CharField(choices=[('grey', 'Grey'), ('red', 'Red'), ('orange', 'Orange'), ('green', 'Green'), ('blue', 'Blue'), ('purple', 'Purple')], default='grey', max_length=10)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='labels', to='tasks.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "colour",
+                    models.CharField(
+                        choices=[
+                            ("grey", "Grey"),
+                            ("red", "Red"),
+                            ("orange", "Orange"),
+                            ("green", "Green"),
+                            ("blue", "Blue"),
+                            ("purple", "Purple"),
+                        ],
+                        default="grey",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="labels",
+                        to="tasks.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Column',
+            name="Column",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('is_done', models.BooleanField(default=False, help_text='Tasks here count as completed.')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='tasks.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "is_done",
+                    models.BooleanField(default=False, help_text="Tasks here count as completed."),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="columns",
+                        to="tasks.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'position'],
+                "ordering": ["project", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectMember',
+            name="ProjectMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('manager', 'Manager'), ('member', 'Member')], default='member', max_length=16)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='tasks.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("manager", "Manager"), ("member", "Member")],
+                        default="member",
+                        max_length=16,
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="tasks.project",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project', 'user__email'],
-            },
-        ),
-        migrations.AddField(
-            model_name='project',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='task_projects', through='tasks.ProjectMember', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.CreateModel(
-            name='RecurrenceSeries',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('daily', 'Every day'), ('weekly', 'Every week on chosen days'), ('monthly', 'Every month'), ('custom', 'Custom rule (RRULE)')], max_length=10)),
-                ('rule', models.CharField(help_text='RFC 5545 RRULE, without DTSTART', max_length=500)),
-                ('starts_at', models.DateTimeField(help_text='Due time of the first occurrence')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series', to='tasks.project')),
-            ],
-            options={
-                'verbose_name_plural': 'recurrence series',
-            },
-        ),
-        migrations.CreateModel(
-            name='SavedFilter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('query', models.CharField(max_length=1000)),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='saved_filters', to='tasks.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_filters', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Task',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('rank', models.CharField(db_collation='C', max_length=1024)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=20000)),
-                ('priority', models.PositiveSmallIntegerField(choices=[(0, 'None'), (1, 'Low'), (2, 'Medium'), (3, 'High'), (4, 'Urgent')], default=0)),
-                ('due_at', models.DateTimeField(blank=True, null=True)),
-                ('occurrence_date', models.DateField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignees', models.ManyToManyField(blank=True, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL)),
-                ('column', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='tasks', to='tasks.column')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('labels', models.ManyToManyField(blank=True, related_name='tasks', to='tasks.label')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='tasks.project')),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='tasks.recurrenceseries')),
-                ('watchers', models.ManyToManyField(blank=True, related_name='watched_tasks', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['column__position', 'rank'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Reminder',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('due_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='tasks.task')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Comment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=10000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='tasks.task')),
-            ],
-            options={
-                'ordering': ['created_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ChecklistItem',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('is_done', models.BooleanField(default=False)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checklist', to='tasks.task')),
-            ],
-            options={
-                'ordering': ['position', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Attachment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=300)),
-                ('original_name', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='tasks.task')),
-            ],
-            options={
-                'ordering': ['created_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Activity',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verb', models.CharField(max_length=40)),
-                ('text', models.CharField(max_length=300)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity', to='tasks.project')),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='activity', to='tasks.task')),
-            ],
-            options={
-                'verbose_name_plural': 'activity',
-                'ordering': ['-created_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='TaskSettings',
-            fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('members_may_create_projects', models.BooleanField(default=True, help_text='When off, only moderators, admins and the owner create projects.')),
-                ('due_soon_hours', models.PositiveSmallIntegerField(default=24, help_text='How many hours before the due time assignees get a reminder.')),
-                ('summary_hour', models.PositiveSmallIntegerField(default=8, help_text='Local hour (0-23) after which the daily summary email goes out.')),
-            ],
-            options={
-                'verbose_name': 'task settings',
-                'verbose_name_plural': 'task settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='tasks_settings_single'), models.CheckConstraint(condition=models.Q(('due_soon_hours__gte', 1), ('due_soon_hours__lte', 336)), name='tasks_settings_due_soon_range'), models.CheckConstraint(condition=models.Q(('summary_hour__lte', 23)), name='tasks_settings_summary_hour_range')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Team',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='task_teams', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['name'],
+                "ordering": ["project", "user__email"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='tasks.team'),
+            model_name="project",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="task_projects",
+                through="tasks.ProjectMember",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='DailySummary',
+            name="RecurrenceSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Every day"),
+                            ("weekly", "Every week on chosen days"),
+                            ("monthly", "Every month"),
+                            ("custom", "Custom rule (RRULE)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(help_text="RFC 5545 RRULE, without DTSTART", max_length=500),
+                ),
+                ("starts_at", models.DateTimeField(help_text="Due time of the first occurrence")),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series",
+                        to="tasks.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'daily summaries',
-                'constraints': [models.UniqueConstraint(fields=('user', 'date'), name='tasks_summary_once')],
+                "verbose_name_plural": "recurrence series",
+            },
+        ),
+        migrations.CreateModel(
+            name="SavedFilter",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("query", models.CharField(max_length=1000)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_filters",
+                        to="tasks.project",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_filters",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Task",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("rank", models.CharField(db_collation="C", max_length=1024)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=20000)),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "None"),
+                            (1, "Low"),
+                            (2, "Medium"),
+                            (3, "High"),
+                            (4, "Urgent"),
+                        ],
+                        default=0,
+                    ),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True)),
+                ("occurrence_date", models.DateField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignees",
+                    models.ManyToManyField(
+                        blank=True, related_name="assigned_tasks", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "column",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.RESTRICT,
+                        related_name="tasks",
+                        to="tasks.column",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "labels",
+                    models.ManyToManyField(blank=True, related_name="tasks", to="tasks.label"),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="tasks.project",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="tasks.recurrenceseries",
+                    ),
+                ),
+                (
+                    "watchers",
+                    models.ManyToManyField(
+                        blank=True, related_name="watched_tasks", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["column__position", "rank"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Reminder",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=16)),
+                ("due_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="tasks.task",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Comment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=10000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="tasks.task",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["created_at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ChecklistItem",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("is_done", models.BooleanField(default=False)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checklist",
+                        to="tasks.task",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["position", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Attachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=300)),
+                ("original_name", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="tasks.task",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["created_at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Activity",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("verb", models.CharField(max_length=40)),
+                ("text", models.CharField(max_length=300)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity",
+                        to="tasks.project",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity",
+                        to="tasks.task",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "activity",
+                "ordering": ["-created_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="TaskSettings",
+            fields=[
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "members_may_create_projects",
+                    models.BooleanField(
+                        default=True,
+                        help_text="When off, only moderators, admins and the owner create projects.",
+                    ),
+                ),
+                (
+                    "due_soon_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="How many hours before the due time assignees get a reminder.",
+                    ),
+                ),
+                (
+                    "summary_hour",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        help_text="Local hour (0-23) after which the daily summary email goes out.",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "task settings",
+                "verbose_name_plural": "task settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="tasks_settings_single"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("due_soon_hours__gte", 1), ("due_soon_hours__lte", 336)
+                        ),
+                        name="tasks_settings_due_soon_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("summary_hour__lte", 23)),
+                        name="tasks_settings_summary_hour_range",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Team",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="task_teams", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["name"],
+            },
+        ),
+        migrations.AddField(
+            model_name="project",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="projects",
+                to="tasks.team",
+            ),
+        ),
+        migrations.CreateModel(
+            name="DailySummary",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "daily summaries",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "date"), name="tasks_summary_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='label',
-            constraint=models.UniqueConstraint(models.F('project'), django.db.models.functions.text.Lower('name'), name='tasks_label_name_ci_unique'),
+            model_name="label",
+            constraint=models.UniqueConstraint(
+                models.F("project"),
+                django.db.models.functions.text.Lower("name"),
+                name="tasks_label_name_ci_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='column',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('project', 'position'), name='tasks_column_position_unique'),
+            model_name="column",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("project", "position"),
+                name="tasks_column_position_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='column',
-            constraint=models.UniqueConstraint(models.F('project'), django.db.models.functions.text.Lower('name'), name='tasks_column_name_ci_unique'),
+            model_name="column",
+            constraint=models.UniqueConstraint(
+                models.F("project"),
+                django.db.models.functions.text.Lower("name"),
+                name="tasks_column_name_ci_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='column',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_done', True)), fields=('project',), name='tasks_column_one_done'),
+            model_name="column",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_done", True)),
+                fields=("project",),
+                name="tasks_column_one_done",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectmember',
-            constraint=models.UniqueConstraint(fields=('project', 'user'), name='tasks_member_unique'),
+            model_name="projectmember",
+            constraint=models.UniqueConstraint(
+                fields=("project", "user"), name="tasks_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectmember',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['manager', 'member'])), name='tasks_member_role_valid'),
+            model_name="projectmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["manager", "member"])),
+                name="tasks_member_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='savedfilter',
-            constraint=models.UniqueConstraint(models.F('user'), django.db.models.functions.text.Lower('name'), name='tasks_filter_name_ci_unique'),
+            model_name="savedfilter",
+            constraint=models.UniqueConstraint(
+                models.F("user"),
+                django.db.models.functions.text.Lower("name"),
+                name="tasks_filter_name_ci_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['due_at'], name='tasks_task_due_at_59a3cb_idx'),
+            model_name="task",
+            index=models.Index(fields=["due_at"], name="tasks_task_due_at_59a3cb_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['project', 'column'], name='tasks_task_project_2c930c_idx'),
+            model_name="task",
+            index=models.Index(fields=["project", "column"], name="tasks_task_project_2c930c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('column', 'rank'), name='tasks_task_rank_unique'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("column", "rank"), name="tasks_task_rank_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('project', 'number'), name='tasks_task_number_unique'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("project", "number"), name="tasks_task_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('series', 'occurrence_date'), name='tasks_task_occurrence_unique'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("series", "occurrence_date"), name="tasks_task_occurrence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__lte', 4)), name='tasks_task_priority_valid'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__lte", 4)), name="tasks_task_priority_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('rank', ''), _negated=True), name='tasks_task_rank_not_empty'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rank", ""), _negated=True), name="tasks_task_rank_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('task', 'kind', 'due_at'), name='tasks_reminder_once'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("task", "kind", "due_at"), name="tasks_reminder_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tasks_team_name_ci_unique'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="tasks_team_name_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('team__isnull', True), ('owner__isnull', True), _connector='OR'), name='tasks_project_one_owner'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("team__isnull", True), ("owner__isnull", True), _connector="OR"
+                ),
+                name="tasks_project_one_owner",
+            ),
         ),
     ]

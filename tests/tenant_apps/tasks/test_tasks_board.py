@@ -97,8 +97,13 @@ def test_concurrent_edit_is_refused_not_lost(alpha, project, worker, colleague, 
     task = make_task(alpha, worker, project, title="Original")
     first = as_user(worker)
     second = as_user(colleague)
-    form = {"title": "", "description": "", "priority": 0, "column": task.column_id,
-            "version": task.version}  # fmt: skip
+    form = {
+        "title": "",
+        "description": "",
+        "priority": 0,
+        "column": task.column_id,
+        "version": task.version,
+    }
     ok = first.post(f"/tasks/t/{task.pk}/edit/", {**form, "title": "First"})
     assert ok.status_code == 302
     late = second.post(f"/tasks/t/{task.pk}/edit/", {**form, "title": "Second"})
@@ -135,7 +140,7 @@ def test_removing_a_member_unassigns_them(alpha, project, worker, colleague, as_
 
 
 def test_deleting_a_column_moves_its_tasks_where_asked(alpha, project, worker, as_user):
-    todo, doing, done = columns(alpha, project)
+    _todo, doing, done = columns(alpha, project)
     make_task(alpha, worker, project, title="A", column=doing)
     make_task(alpha, worker, project, title="B", column=doing)
     make_task(alpha, worker, project, title="C", column=done)
@@ -202,9 +207,10 @@ def test_attachments_are_private_and_checked(alpha, project, worker, outsider, a
     with tenant_context(alpha):
         assert task.attachments.count() == 1
     upload = SimpleUploadedFile("x.txt", b"hi\n", content_type="text/plain")
-    assert as_user(outsider).post(
-        f"/tasks/t/{task.pk}/attachments/", {"file": upload}
-    ).status_code == 403
+    assert (
+        as_user(outsider).post(f"/tasks/t/{task.pk}/attachments/", {"file": upload}).status_code
+        == 403
+    )
 
 
 def test_board_page_query_count_does_not_grow_with_cards(
@@ -248,6 +254,8 @@ def test_anonymous_visitor_sees_nothing(alpha, project, client_for):
         response = anon.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert anon.get("/api/v1/tasks/projects/").status_code in (401, 403)
+
+
 def test_demo_data_shows_every_feature(alpha, owner_of):
     from tenant_apps.tasks import demo
     from tenant_apps.tasks.models import Attachment, Comment, Project, RecurrenceSeries, SavedFilter

@@ -26,7 +26,7 @@ def committed_board(django_db_setup, committed):
 def test_many_concurrent_moves_keep_every_card_once(committed_board):
     alpha, owner, project = committed_board
     with tenant_context(alpha):
-        todo, doing, done = list(project.columns.order_by("position"))
+        todo, doing, _done = list(project.columns.order_by("position"))
         cards = [services.create_task(user=owner, project=project, title=f"C{i}") for i in range(8)]
         anchor = cards[0]
 
@@ -57,7 +57,7 @@ def test_many_concurrent_moves_keep_every_card_once(committed_board):
 def test_two_people_moving_one_card_at_once_leave_it_in_one_place(committed_board):
     alpha, owner, project = committed_board
     with tenant_context(alpha):
-        todo, doing, done = list(project.columns.order_by("position"))
+        _todo, doing, done = list(project.columns.order_by("position"))
         card = services.create_task(user=owner, project=project, title="contested")
 
     def move_to(column):
@@ -84,9 +84,11 @@ def test_a_repeating_task_completed_twice_at_once_makes_one_next_occurrence(comm
     alpha, owner, project = committed_board
     with tenant_context(alpha):
         task = services.create_task(
-            user=owner, project=project, title="Standup",
+            user=owner,
+            project=project,
+            title="Standup",
             due_at=timezone.now() + dt.timedelta(hours=1),
-        )  # fmt: skip
+        )
         series = services.set_recurrence(user=owner, task=task, kind="daily")
 
     def next_one():

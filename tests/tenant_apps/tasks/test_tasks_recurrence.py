@@ -61,11 +61,17 @@ def test_occurrences_keep_local_time_across_daylight_saving():
 
 def test_completing_a_repeating_task_makes_the_next_one_once(alpha, project, worker, colleague):
     due = (timezone.now() + dt.timedelta(hours=2)).replace(microsecond=0)
-    task = make_task(alpha, worker, project, title="Invoice", due_at=due, assignee_ids=[colleague.pk])
+    task = make_task(
+        alpha, worker, project, title="Invoice", due_at=due, assignee_ids=[colleague.pk]
+    )
     with tenant_context(alpha):
         task.checklist.create(text="send", is_done=True)
-        series = services.set_recurrence(user=worker, task=task, kind="weekly",
-                                         weekdays=[recurrence.WEEKDAY_CODES[due.weekday()]])  # fmt: skip
+        series = services.set_recurrence(
+            user=worker,
+            task=task,
+            kind="weekly",
+            weekdays=[recurrence.WEEKDAY_CODES[due.weekday()]],
+        )
         services.complete_task(user=worker, task=task)
         following = Task.objects.get(series=series, completed_at__isnull=True)
         assert following.due_at == due + dt.timedelta(days=7)
@@ -100,6 +106,10 @@ def test_recurrence_page_validates_and_needs_a_due_date(alpha, project, worker, 
     response = client.post(f"/tasks/t/{dated.pk}/repeat/", {"kind": "custom", "rule": "FREQ=NOPE"})
     assert response.status_code == 400
     assert response.context["recurrence_form"].errors["rule"]
-    ok = client.post(f"/tasks/t/{dated.pk}/repeat/", {"kind": "custom", "rule": "FREQ=MONTHLY;BYDAY=1MO"})
+    ok = client.post(
+        f"/tasks/t/{dated.pk}/repeat/", {"kind": "custom", "rule": "FREQ=MONTHLY;BYDAY=1MO"}
+    )
     assert ok.status_code == 302
-    assert as_user(outsider).post(f"/tasks/t/{dated.pk}/repeat/", {"kind": "daily"}).status_code == 403
+    assert (
+        as_user(outsider).post(f"/tasks/t/{dated.pk}/repeat/", {"kind": "daily"}).status_code == 403
+    )

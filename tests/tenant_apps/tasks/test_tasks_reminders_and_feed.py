@@ -18,12 +18,30 @@ def test_due_soon_and_overdue_reminders_go_once_to_assignees(
     alpha, project, worker, colleague, django_capture_on_commit_callbacks
 ):
     now = timezone.now()
-    soon = make_task(alpha, worker, project, title="Soon", due_at=now + dt.timedelta(hours=3),
-                     assignee_ids=[colleague.pk])  # fmt: skip
-    late = make_task(alpha, worker, project, title="Late", due_at=now - dt.timedelta(hours=3),
-                     assignee_ids=[colleague.pk, worker.pk])  # fmt: skip
-    make_task(alpha, worker, project, title="Far", due_at=now + dt.timedelta(days=5),
-              assignee_ids=[colleague.pk])  # fmt: skip
+    soon = make_task(
+        alpha,
+        worker,
+        project,
+        title="Soon",
+        due_at=now + dt.timedelta(hours=3),
+        assignee_ids=[colleague.pk],
+    )
+    late = make_task(
+        alpha,
+        worker,
+        project,
+        title="Late",
+        due_at=now - dt.timedelta(hours=3),
+        assignee_ids=[colleague.pk, worker.pk],
+    )
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="Far",
+        due_at=now + dt.timedelta(days=5),
+        assignee_ids=[colleague.pk],
+    )
     make_task(alpha, worker, project, title="Nobody", due_at=now + dt.timedelta(hours=1))
     with tenant_context(alpha):
         with django_capture_on_commit_callbacks(execute=True):
@@ -44,8 +62,14 @@ def test_due_soon_and_overdue_reminders_go_once_to_assignees(
 def test_reminders_follow_the_users_preferences(alpha, project, worker, colleague):
     with tenant_context(alpha):
         set_preferences(user=colleague, deliveries={"tasks.due_soon": "muted"})
-    make_task(alpha, worker, project, title="Soon", due_at=timezone.now() + dt.timedelta(hours=1),
-              assignee_ids=[colleague.pk])  # fmt: skip
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="Soon",
+        due_at=timezone.now() + dt.timedelta(hours=1),
+        assignee_ids=[colleague.pk],
+    )
     with tenant_context(alpha):
         services.send_reminders()
         assert not Notification.objects.filter(recipient=colleague, kind="tasks.due_soon").exists()
@@ -55,13 +79,29 @@ def test_daily_summary_is_sent_once_a_day_with_text_and_html(
     alpha, project, worker, colleague, django_capture_on_commit_callbacks
 ):
     now = timezone.now()
-    make_task(alpha, worker, project, title="Due today-ish", due_at=now + dt.timedelta(minutes=5),
-              assignee_ids=[colleague.pk])  # fmt: skip
-    make_task(alpha, worker, project, title="Overdue one", due_at=now - dt.timedelta(days=1),
-              assignee_ids=[colleague.pk])  # fmt: skip
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="Due today-ish",
+        due_at=now + dt.timedelta(minutes=5),
+        assignee_ids=[colleague.pk],
+    )
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="Overdue one",
+        due_at=now - dt.timedelta(days=1),
+        assignee_ids=[colleague.pk],
+    )
     with tenant_context(alpha):
-        services.update_settings(acting_user=_admin(alpha), members_may_create_projects=True,
-                                 due_soon_hours=24, summary_hour=0)  # fmt: skip
+        services.update_settings(
+            acting_user=_admin(alpha),
+            members_may_create_projects=True,
+            due_soon_hours=24,
+            summary_hour=0,
+        )
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             assert services.send_daily_summaries() == 1
@@ -75,12 +115,22 @@ def test_daily_summary_is_sent_once_a_day_with_text_and_html(
 
 
 def test_daily_summary_respects_switching_it_off(alpha, project, worker, colleague):
-    make_task(alpha, worker, project, title="x", due_at=timezone.now() + dt.timedelta(hours=1),
-              assignee_ids=[colleague.pk])  # fmt: skip
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="x",
+        due_at=timezone.now() + dt.timedelta(hours=1),
+        assignee_ids=[colleague.pk],
+    )
     with tenant_context(alpha):
         set_preferences(user=colleague, deliveries={"tasks.daily_summary": "off"})
-        services.update_settings(acting_user=_admin(alpha), members_may_create_projects=True,
-                                 due_soon_hours=24, summary_hour=0)  # fmt: skip
+        services.update_settings(
+            acting_user=_admin(alpha),
+            members_may_create_projects=True,
+            due_soon_hours=24,
+            summary_hour=0,
+        )
         assert services.send_daily_summaries() == 0
 
 
@@ -113,3 +163,27 @@ def test_calendar_feed_lists_my_due_tasks_and_can_be_revoked(
     client.post("/tasks/calendar-feed/", {"revoke": "1"})
     assert anon.get(path).status_code == 404
     assert anon.get("/tasks/calendar-feed/forged.ics").status_code == 404
+
+
+def test_beat_runs_the_task_board_work_once_per_tenant():
+    from django.conf import settings
+
+    from config.celery import app
+
+    for key in ("tasks-reminders", "tasks-recurrence", "tasks-daily-summary"):
+        entry = settings.CELERY_BEAT_SCHEDULE[key]
+        assert "tenant_schemas" not in entry  # tenants.scheduler: once per active tenant
+        assert entry["task"] in app.tasks
+
+
+def test_celery_tasks_run_in_the_site_time_zone(alpha, project, worker):
+    from tenant_apps.console.models import SiteSettings
+
+    with tenant_context(alpha):
+        SiteSettings.objects.update_or_create(pk=1, defaults={"timezone": "Asia/Tokyo"})
+        from django.core.cache import cache
+
+        cache.delete("console:site-settings")
+        tasks.create_due_occurrences()
+        assert timezone.get_current_timezone_name() == "Asia/Tokyo"
+        timezone.deactivate()

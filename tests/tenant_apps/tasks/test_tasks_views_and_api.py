@@ -12,10 +12,18 @@ from tenants.context import tenant_context
 
 def test_list_filters_and_sorting(alpha, project, worker, colleague, as_user):
     now = timezone.now()
-    make_task(alpha, worker, project, title="Alpha bug", priority=4, assignee_ids=[colleague.pk],
-              due_at=now + dt.timedelta(days=1))  # fmt: skip
-    make_task(alpha, worker, project, title="Beta feature", priority=1,
-              due_at=now + dt.timedelta(days=10))  # fmt: skip
+    make_task(
+        alpha,
+        worker,
+        project,
+        title="Alpha bug",
+        priority=4,
+        assignee_ids=[colleague.pk],
+        due_at=now + dt.timedelta(days=1),
+    )
+    make_task(
+        alpha, worker, project, title="Beta feature", priority=1, due_at=now + dt.timedelta(days=10)
+    )
     make_task(alpha, worker, project, title="Gamma chore", priority=2)
     client = as_user(worker)
 
@@ -33,8 +41,10 @@ def test_list_filters_and_sorting(alpha, project, worker, colleague, as_user):
     day = (now + dt.timedelta(days=1)).date()
     assert titles(f"due_from={day}&due_to={day}") == ["Alpha bug"]
     assert titles(f"column={columns(alpha, project)[0].pk}&sort=title") == [
-        "Alpha bug", "Beta feature", "Gamma chore"
-    ]  # fmt: skip
+        "Alpha bug",
+        "Beta feature",
+        "Gamma chore",
+    ]
     bad = client.get(f"/tasks/p/{project.pk}/list/?due_from=2026-05-02&due_to=2026-05-01")
     assert bad.status_code == 400 and bad.context["form"].errors["due_to"]
 
@@ -74,7 +84,9 @@ def test_admins_manage_teams_and_team_members_join_projects(
 ):
     assert as_user(worker).get("/tasks/teams/new/").status_code == 403
     client = as_user(site_admin)
-    response = client.post("/tasks/teams/new/", {"name": "Design", "members": [worker.pk, colleague.pk]})
+    response = client.post(
+        "/tasks/teams/new/", {"name": "Design", "members": [worker.pk, colleague.pk]}
+    )
     assert response.status_code == 302
     with tenant_context(alpha):
         team = Team.objects.get(name="Design")
@@ -100,8 +112,9 @@ def test_settings_page_is_for_admins(alpha, worker, site_admin, as_user):
     assert as_user(worker).get("/tasks/new/").status_code == 403  # members may not create now
     bad = client.post("/tasks/settings/", {"due_soon_hours": 0, "summary_hour": 30})
     assert bad.status_code == 200 and set(bad.context["form"].errors) == {
-        "due_soon_hours", "summary_hour"
-    }  # fmt: skip
+        "due_soon_hours",
+        "summary_hour",
+    }
 
 
 def test_live_board_topic_follows_project_visibility(alpha, worker, outsider, beta, owner_of):
@@ -117,59 +130,70 @@ def test_live_board_topic_follows_project_visibility(alpha, worker, outsider, be
 
 def test_api_creates_moves_and_filters_tasks(alpha, project, worker, colleague, outsider, as_user):
     client = as_user(worker)
-    todo, doing, done = columns(alpha, project)
+    _todo, _doing, done = columns(alpha, project)
     created = client.post(
         "/api/v1/tasks/tasks/",
-        {"project": project.pk, "title": "Via API", "priority": 3, "assignees": [colleague.pk],
-         "due_at": "2026-12-24T10:00:00+01:00"},
+        {
+            "project": project.pk,
+            "title": "Via API",
+            "priority": 3,
+            "assignees": [colleague.pk],
+            "due_at": "2026-12-24T10:00:00+01:00",
+        },
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["assigned"] == [{"id": colleague.pk, "name": colleague.display_name}]
     moved = client.post(
-        f"/api/v1/tasks/tasks/{body['id']}/move/", {"column": done.pk},
+        f"/api/v1/tasks/tasks/{body['id']}/move/",
+        {"column": done.pk},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert moved.status_code == 200 and moved.json()["completed_at"]
     listing = client.get(f"/api/v1/tasks/tasks/?project={project.pk}&status=done").json()
     assert [item["title"] for item in listing["results"]] == ["Via API"]
     bad = client.post(
-        "/api/v1/tasks/tasks/", {"project": project.pk, "title": "", "priority": 7},
+        "/api/v1/tasks/tasks/",
+        {"project": project.pk, "title": "", "priority": 7},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert bad.status_code == 400 and {"title", "priority"} <= set(bad.json()["error"]["fields"])
     assert client.get("/api/v1/tasks/tasks/?due_from=nope").status_code == 400
     stale = client.patch(
-        f"/api/v1/tasks/tasks/{body['id']}/", {"title": "x", "version": 0},
+        f"/api/v1/tasks/tasks/{body['id']}/",
+        {"title": "x", "version": 0},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert stale.status_code == 409
     refused = as_user(outsider).patch(
         f"/api/v1/tasks/tasks/{body['id']}/", {"title": "x"}, content_type="application/json"
     )
     assert refused.status_code == 403
     comment = as_user(colleague).post(
-        f"/api/v1/tasks/tasks/{body['id']}/comments/", {"body": "done!"},
+        f"/api/v1/tasks/tasks/{body['id']}/comments/",
+        {"body": "done!"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert comment.status_code == 201
 
 
 def test_api_projects_members_and_soft_delete(alpha, project, worker, colleague, outsider, as_user):
     client = as_user(worker)
     created = client.post(
-        "/api/v1/tasks/projects/", {"name": "API project", "is_private": True},
+        "/api/v1/tasks/projects/",
+        {"name": "API project", "is_private": True},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert created.status_code == 201 and created.json()["my_role"] == "manager"
     assert len(created.json()["columns"]) == 3
     pid = created.json()["id"]
     assert as_user(outsider).get(f"/api/v1/tasks/projects/{pid}/").status_code == 404
     added = client.post(
-        f"/api/v1/tasks/projects/{pid}/members/", {"user": outsider.pk},
+        f"/api/v1/tasks/projects/{pid}/members/",
+        {"user": outsider.pk},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert added.status_code == 200 and len(added.json()) == 2
     assert as_user(outsider).get(f"/api/v1/tasks/projects/{pid}/").status_code == 200
     assert as_user(outsider).delete(f"/api/v1/tasks/projects/{pid}/").status_code == 403
@@ -177,5 +201,15 @@ def test_api_projects_members_and_soft_delete(alpha, project, worker, colleague,
     assert client.delete(f"/api/v1/tasks/projects/{pid}/").status_code == 204
     assert client.get(f"/api/v1/tasks/projects/{pid}/").status_code == 404
     assert client.post(f"/api/v1/tasks/projects/{pid}/restore/").status_code == 200
-    assert client.post("/api/v1/tasks/projects/", {"name": ""}, content_type="application/json").status_code == 400
-    assert as_user(worker).post("/api/v1/tasks/teams/", {"name": "T"}, content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/tasks/projects/", {"name": ""}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    assert (
+        as_user(worker)
+        .post("/api/v1/tasks/teams/", {"name": "T"}, content_type="application/json")
+        .status_code
+        == 403
+    )
