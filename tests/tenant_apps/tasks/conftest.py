@@ -5,11 +5,23 @@ from tenant_apps.members.models import Role
 
 @pytest.fixture(autouse=True)
 def _fresh_task_settings():
+    """Settings are cached under each schema's keys; the database rolls back, the cache not.
+    (No database access here: concurrency tests run outside the test transaction.)"""
     from django.core.cache import cache
+    from django.db import connection
+    from django_tenants.utils import schema_context
 
-    cache.delete("tasks:settings")
+    def clear():
+        previous = connection.schema_name
+        for schema in ("alpha", "beta"):
+            with schema_context(schema):
+                cache.delete("tasks:settings")
+                cache.delete("console:site-settings")
+        connection.set_schema(previous)
+
+    clear()
     yield
-    cache.delete("tasks:settings")
+    clear()
 
 
 @pytest.fixture
