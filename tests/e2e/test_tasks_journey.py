@@ -17,7 +17,7 @@ def test_a_member_drags_a_task_across_the_board(page, url, django_db_blocker):
         with tenant_context(alpha):
             owner = User.objects.get(email="owner@alpha.test")
             project = services.create_project(user=owner, name="Browser board")
-            todo, doing, _done = list(project.columns.order_by("position"))
+            _todo, doing, _done = list(project.columns.order_by("position"))
             first = services.create_task(user=owner, project=project, title="Write the copy")
             services.create_task(user=owner, project=project, title="Pick the photos")
         client = TenantClient(alpha)

@@ -35,9 +35,8 @@ def test_moves_publish_a_live_board_event_after_commit(
     monkeypatch.setattr(realtime, "get_channel_layer", lambda: Layer())
     task = make_task(alpha, worker, project, title="Live")
     doing = columns(alpha, project)[1]
-    with tenant_context(alpha):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.move_task(user=worker, task=task, column=doing)
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
+        services.move_task(user=worker, task=task, column=doing)
     assert sent == [
         (
             f"tenant.alpha.tasks.board.{project.pk}",
