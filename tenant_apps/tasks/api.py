@@ -5,7 +5,12 @@ and tasks a user may not see are 404."""
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,22 +20,22 @@ from tenant_apps.tasks import selectors, services
 from tenant_apps.tasks.models import Column, Comment, Priority, Project, Task, Team
 
 
-class PersonSerializer(serializers.Serializer):
+class TaskPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
-class ColumnSerializer(serializers.ModelSerializer):
+class BoardColumnSerializer(serializers.ModelSerializer):
     class Meta:
         model = Column
         fields = ["id", "name", "position", "is_done"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class TaskProjectSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), required=False, allow_null=True
     )
-    owner = PersonSerializer(read_only=True)
+    owner = TaskPersonSerializer(read_only=True)
     columns = serializers.SerializerMethodField()
     my_role = serializers.CharField(read_only=True, allow_null=True)
 
@@ -51,10 +56,10 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "deleted_at"]
 
     def get_columns(self, project) -> list[dict]:
-        return ColumnSerializer(project.columns.order_by("position"), many=True).data
+        return BoardColumnSerializer(project.columns.order_by("position"), many=True).data
 
 
-class LabelRefSerializer(serializers.Serializer):
+class TaskLabelSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     colour = serializers.CharField()
@@ -67,8 +72,8 @@ class TaskSerializer(serializers.ModelSerializer):
     labels = serializers.ListField(
         child=serializers.IntegerField(), required=False, max_length=50, write_only=True
     )
-    assigned = PersonSerializer(source="assignees", many=True, read_only=True)
-    label_list = LabelRefSerializer(source="labels", many=True, read_only=True)
+    assigned = TaskPersonSerializer(source="assignees", many=True, read_only=True)
+    label_list = TaskLabelSerializer(source="labels", many=True, read_only=True)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     column = serializers.IntegerField(source="column_id", required=False)
     version = serializers.IntegerField(required=False)
@@ -97,8 +102,8 @@ class TaskSerializer(serializers.ModelSerializer):
         extra_kwargs = {"project": {"queryset": Project.objects.all()}}
 
 
-class CommentSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+class TaskCommentSerializer(serializers.ModelSerializer):
+    author = TaskPersonSerializer(read_only=True)
 
     class Meta:
         model = Comment
@@ -106,18 +111,18 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class MoveSerializer(serializers.Serializer):
+class TaskMoveSerializer(serializers.Serializer):
     column = serializers.IntegerField()
     after = serializers.IntegerField(required=False, allow_null=True)
     before = serializers.IntegerField(required=False, allow_null=True)
 
 
-class MemberSerializer(serializers.Serializer):
+class ProjectMemberSerializer(serializers.Serializer):
     user = serializers.IntegerField()
     role = serializers.ChoiceField(choices=["manager", "member"], default="member")
 
 
-class FilterSerializer(serializers.Serializer):
+class TaskFilterSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
     q = serializers.CharField(required=False, max_length=200, default="")
     assignee = serializers.RegexField(r"^(me|none|\d+)$", required=False, default="")
@@ -149,6 +154,35 @@ FILTER_PARAMETERS = [
 ]
 
 
+class TaskApiErrorBody(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The input at fault: field name → messages (empty when no single field is).",
+    )
+
+
+class TaskApiError(serializers.Serializer):
+    error = TaskApiErrorBody()
+
+
+ERRORS = {
+    400: TaskApiError,
+    401: TaskApiError,
+    403: TaskApiError,
+    404: TaskApiError,
+}
+
+
+def _documented(success: dict, *, conflict: bool = False) -> dict:
+    """Responses of an operation: its success body and the shared error body."""
+    responses = {**success, **ERRORS}
+    if conflict:
+        responses[409] = TaskApiError
+    return responses
+
+
 def _project_or_404(user, project_id) -> Project:
     project = selectors.project_for(user=user, project_id=project_id)
     if project is None:
@@ -156,9 +190,16 @@ def _project_or_404(user, project_id) -> Project:
     return project
 
 
+@extend_schema_view(
+    list=extend_schema(responses=_documented({200: TaskProjectSerializer(many=True)})),
+    create=extend_schema(responses=_documented({201: TaskProjectSerializer})),
+    retrieve=extend_schema(responses=_documented({200: TaskProjectSerializer})),
+    partial_update=extend_schema(responses=_documented({200: TaskProjectSerializer})),
+    destroy=extend_schema(responses=_documented({204: None}, conflict=True)),
+)
 class ProjectViewSet(viewsets.ModelViewSet):
     permission_classes = [HasRole]
-    serializer_class = ProjectSerializer
+    serializer_class = TaskProjectSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -218,17 +259,19 @@ class ProjectViewSet(viewsets.ModelViewSet):
         methods=["GET"],
         responses=inline_serializer(
             "ProjectMemberOut",
-            {"user": PersonSerializer(), "role": serializers.CharField()},
+            {"user": TaskPersonSerializer(), "role": serializers.CharField()},
             many=True,
         ),
         summary="Members of the project",
     )
-    @extend_schema(methods=["POST"], request=MemberSerializer, summary="Add a member (managers)")
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        methods=["POST"], request=ProjectMemberSerializer, summary="Add a member (managers)"
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def members(self, request, pk=None):
         project = self.get_object()
         if request.method == "POST":
-            serializer = MemberSerializer(data=request.data)
+            serializer = ProjectMemberSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             member = get_user_model().objects.filter(pk=serializer.validated_data["user"]).first()
             services.add_project_member(
@@ -255,7 +298,19 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(parameters=FILTER_PARAMETERS)
+@extend_schema_view(
+    list=extend_schema(
+        parameters=FILTER_PARAMETERS, responses=_documented({200: TaskSerializer(many=True)})
+    ),
+    create=extend_schema(responses=_documented({201: TaskSerializer})),
+    retrieve=extend_schema(responses=_documented({200: TaskSerializer})),
+    partial_update=extend_schema(
+        responses=_documented({200: TaskSerializer}, conflict=True),
+        description="Send the `version` you read: if the task changed since, the answer is a "
+        "409 and nothing is written.",
+    ),
+    destroy=extend_schema(responses=_documented({204: None})),
+)
 class TaskViewSet(viewsets.ModelViewSet):
     permission_classes = [HasRole]
     serializer_class = TaskSerializer
@@ -266,7 +321,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         if self.action != "list":
             visible = selectors.visible_projects(user=user).values("pk")
             return selectors._card_queryset().filter(project__in=visible)
-        params = FilterSerializer(data=self.request.query_params)
+        params = TaskFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         filters = selectors.TaskFilters(
@@ -347,11 +402,15 @@ class TaskViewSet(viewsets.ModelViewSet):
         task.project = _project_or_404(self.request.user, task.project_id)
         return task
 
-    @extend_schema(request=MoveSerializer, summary="Move a card (after / before a neighbour)")
+    @extend_schema(
+        request=TaskMoveSerializer,
+        responses=_documented({200: TaskSerializer}),
+        summary="Move a card (after / before a neighbour)",
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         task = self._task()
-        serializer = MoveSerializer(data=request.data)
+        serializer = TaskMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         column = Column.objects.filter(pk=data["column"], project=task.project).first()
@@ -366,33 +425,37 @@ class TaskViewSet(viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
-    @extend_schema(request=None, summary="Complete the task (move it to the done column)")
+    @extend_schema(
+        request=None,
+        responses=_documented({200: TaskSerializer}),
+        summary="Complete the task (move it to the done column)",
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         task = services.complete_task(user=request.user, task=self._task())
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
-    @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=CommentSerializer, responses=CommentSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=TaskCommentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TaskCommentSerializer, responses=TaskCommentSerializer)
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         task = self._task()
         if request.method == "POST":
-            serializer = CommentSerializer(data=request.data)
+            serializer = TaskCommentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             comment = services.add_comment(
                 user=request.user, task=task, body=serializer.validated_data["body"]
             )
-            return Response(CommentSerializer(comment).data, status=201)
+            return Response(TaskCommentSerializer(comment).data, status=201)
         comments = task.comments.select_related("author")
-        return Response(CommentSerializer(comments, many=True).data)
+        return Response(TaskCommentSerializer(comments, many=True).data)
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TaskTeamSerializer(serializers.ModelSerializer):
     members = serializers.ListField(
         child=serializers.IntegerField(), required=False, write_only=True
     )
-    people = PersonSerializer(source="members", many=True, read_only=True)
+    people = TaskPersonSerializer(source="members", many=True, read_only=True)
 
     class Meta:
         model = Team
@@ -409,7 +472,7 @@ class TeamViewSet(
     """Every member lists teams; admins create them."""
 
     permission_classes = [HasRole]
-    serializer_class = TeamSerializer
+    serializer_class = TaskTeamSerializer
 
     def get_queryset(self):
         return selectors.teams().order_by("name")
