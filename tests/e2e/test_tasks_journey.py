@@ -57,6 +57,17 @@ def test_a_member_drags_a_task_across_the_board(page, url, django_db_blocker):
         ).wait_for()
         assert_accessible(page)
         screenshot(page, "tasks", "3-done")
+
+        # The task's own page: checklist ticked in place (htmx), history of the moves.
+        page.get_by_role("link", name=f"#{first.number} Write the copy").click()
+        page.get_by_role("heading", name=f"#{first.number} Write the copy").wait_for()
+        page.get_by_label("New item").fill("Proofread")
+        page.get_by_role("button", name="Add", exact=True).click()
+        page.get_by_role("button", name="Check Proofread").click()
+        page.get_by_text("1 of 1 done").wait_for()
+        assert page.get_by_text("moved it from To do to In progress").is_visible()
+        assert_accessible(page)
+        screenshot(page, "tasks", "4-task")
     finally:
         with django_db_blocker.unblock(), tenant_context(alpha):
             Project.objects.filter(pk=project.pk).delete()
