@@ -269,3 +269,52 @@ def test_demo_data_shows_every_feature(alpha, owner_of):
         assert Project.objects.filter(is_private=True).count() == 1
         assert Comment.objects.exists() and Attachment.objects.exists()
         assert RecurrenceSeries.objects.exists() and SavedFilter.objects.count() == 2
+
+
+def test_new_site_sees_an_empty_state_that_says_what_to_do(alpha, worker, as_user):
+    response = as_user(worker).get("/tasks/")
+    assert response.status_code == 200 and b"No projects yet" in response.content
+    assert b"Create your first project" in response.content
+    assert b"Nothing assigned to you" in as_user(worker).get("/tasks/my/").content
+
+
+def test_a_project_changes_hands_between_a_person_and_a_team(
+    alpha, project, worker, colleague, site_admin, as_user
+):
+    from tenant_apps.tasks.models import Project, Team
+
+    with tenant_context(alpha):
+        team = services.save_team(acting_user=site_admin, name="Ops", member_ids=[site_admin.pk])
+    client = as_user(worker)
+    form = {"name": "Website", "description": "", "team": team.pk}
+    assert client.post(f"/tasks/p/{project.pk}/settings/", form).status_code == 302
+    with tenant_context(alpha):
+        moved = Project.objects.get(pk=project.pk)
+        assert moved.team == team and moved.owner is None
+        assert moved.members.filter(pk=site_admin.pk).exists()  # the team's members join
+    form["team"] = ""
+    assert client.post(f"/tasks/p/{project.pk}/settings/", form).status_code == 302
+    with tenant_context(alpha):
+        back = Project.objects.get(pk=project.pk)
+        assert back.team is None and back.owner == worker
+        assert Team.objects.filter(pk=team.pk).exists()
+    with tenant_context(alpha), pytest.raises(ValidationError):
+        services.update_project(
+            user=worker, project=back, name="", description="", is_private=False
+        )
+
+
+def test_deleting_an_already_deleted_project_is_a_clear_message(alpha, project, worker):
+    from core.errors import Conflict
+
+    with tenant_context(alpha):
+        services.delete_project(user=worker, project=project)
+        with pytest.raises(Conflict):
+            services.delete_project(user=worker, project=project)
+
+
+def test_a_project_keeps_a_manager(alpha, project, worker, as_user):
+    response = as_user(worker).post(f"/tasks/p/{project.pk}/members/{worker.pk}/remove/")
+    assert response.status_code == 302
+    with tenant_context(alpha):
+        assert project.memberships.filter(user=worker, role="manager").exists()
