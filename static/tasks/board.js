@@ -52,7 +52,7 @@
     if (above) body.set("after", above.getAttribute("data-task"));
     if (below) body.set("before", below.getAttribute("data-task"));
     card.classList.add("is-moving");
-    fetch("/tasks/t/" + card.getAttribute("data-task") + "/move/", {
+    fetch(card.getAttribute("data-move-url"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
@@ -113,6 +113,13 @@
     });
     dragged = null;
   }
+
+  // A live refresh (someone else's change) must not pull the board from under a drag.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (dragged && event.detail.target && event.detail.target.id === "board-live") {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   document.addEventListener("dragend", function () {
     if (!dragged) return;
