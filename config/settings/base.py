@@ -336,6 +336,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shared_apps.accounts.tasks.purge_expired_login_handoffs",
         "schedule": 3600.0,
     },
+    # Task board (per tenant): reminders every 10 minutes; repeating tasks and the daily
+    # summary hourly (each sends once per local day, after the site's summary hour).
+    "tasks-reminders": {"task": "tenant_apps.tasks.tasks.send_reminders", "schedule": 600.0},
+    "tasks-recurrence": {
+        "task": "tenant_apps.tasks.tasks.create_due_occurrences",
+        "schedule": 3600.0,
+    },
+    "tasks-daily-summary": {
+        "task": "tenant_apps.tasks.tasks.send_daily_summaries",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Logging -------------------------------------------------------------------------------
