@@ -325,7 +325,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "tenants.scheduler.ActiveTenantScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# Entries without "tenant_schemas" run once per active tenant, in that tenant's schema.
+# Entries without "tenant_schemas" run once per active tenant, in that tenant's schema. Apps add
+# their own with tenants.scheduler.periodic_task from their AppConfig.ready().
 CELERY_BEAT_SCHEDULE: dict = {
     "refill-spare-schemas": {
         "task": "tenants.tasks.refill_spare_schemas",
@@ -334,17 +335,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "purge-expired-login-handoffs": {
         "task": "shared_apps.accounts.tasks.purge_expired_login_handoffs",
-        "schedule": 3600.0,
-    },
-    # Task board (per tenant): reminders every 10 minutes; repeating tasks and the daily
-    # summary hourly (each sends once per local day, after the site's summary hour).
-    "tasks-reminders": {"task": "tenant_apps.tasks.tasks.send_reminders", "schedule": 600.0},
-    "tasks-recurrence": {
-        "task": "tenant_apps.tasks.tasks.create_due_occurrences",
-        "schedule": 3600.0,
-    },
-    "tasks-daily-summary": {
-        "task": "tenant_apps.tasks.tasks.send_daily_summaries",
         "schedule": 3600.0,
     },
 }

@@ -8,3 +8,10 @@ class LinksConfig(AppConfig):
 
     def ready(self) -> None:
         from tenant_apps.links import demo  # noqa: F401  (registers the demo data)
+        from tenants.scheduler import periodic_task
+
+        # A click buffered in Redis is flushed a few seconds after it by the redirect itself;
+        # this catches a flush lost with a restarted worker.
+        periodic_task(
+            "links-flush-clicks", task="tenant_apps.links.tasks.flush_clicks", schedule=120.0
+        )

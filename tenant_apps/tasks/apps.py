@@ -9,6 +9,23 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from tenant_apps.notifications.registry import register_kind, register_topic
         from tenant_apps.tasks import demo  # noqa: F401  (registers the demo data)
+        from tenants.scheduler import periodic_task
+
+        # Per tenant: reminders every 10 minutes; repeating tasks and the daily summary hourly
+        # (each sends once per local day, after the site's summary hour).
+        periodic_task(
+            "tasks-reminders", task="tenant_apps.tasks.tasks.send_reminders", schedule=600.0
+        )
+        periodic_task(
+            "tasks-recurrence",
+            task="tenant_apps.tasks.tasks.create_due_occurrences",
+            schedule=3600.0,
+        )
+        periodic_task(
+            "tasks-daily-summary",
+            task="tenant_apps.tasks.tasks.send_daily_summaries",
+            schedule=3600.0,
+        )
 
         register_kind("tasks.assigned", "Tasks assigned to me", default="each")
         register_kind("tasks.comment", "Comments on tasks I watch", default="each")
