@@ -1,0 +1,54 @@
+import pytest
+
+from tenant_apps.members.models import Role
+from tenants.context import tenant_context
+
+
+@pytest.fixture
+def alpha_owner(alpha, owner_of):
+    return owner_of(alpha)
+
+
+@pytest.fixture
+def poster(alpha, member_of):
+    return member_of(alpha, email="poster@example.com")
+
+
+@pytest.fixture
+def reader(alpha, member_of):
+    return member_of(alpha, email="reader@example.com")
+
+
+@pytest.fixture
+def moderator(alpha, member_of):
+    return member_of(alpha, email="mod@example.com", role=Role.MODERATOR)
+
+
+@pytest.fixture
+def admin_user(alpha, member_of):
+    return member_of(alpha, email="admin@example.com", role=Role.ADMIN)
+
+
+@pytest.fixture
+def as_user(alpha, client_for):
+    """as_user(user) -> a client on alpha logged in as that user."""
+
+    def make(user, organization=None):
+        client = client_for(organization or alpha)
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def in_alpha(alpha):
+    with tenant_context(alpha):
+        yield
+
+
+@pytest.fixture
+def general(alpha, alpha_owner):
+    from forum_factories import make_category
+
+    return make_category(alpha, alpha_owner, name="General")
