@@ -318,9 +318,7 @@ class Report(models.Model):
     reason = models.CharField(max_length=16, choices=Reason.choices)
     message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    resolution = models.CharField(
-        max_length=16, choices=Resolution.choices, default="", blank=True
-    )
+    resolution = models.CharField(max_length=16, choices=Resolution.choices, default="", blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,11 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tenant_apps.forum import permissions as perms
-from tenant_apps.forum.models import Category, Post, Profile, Report, Tag, Thread, ThreadRead, Vote, Watch
+from tenant_apps.forum.models import (
+    Category,
+    Post,
+    Profile,
+    Report,
+    Tag,
+    Thread,
+    ThreadRead,
+    Vote,
+    Watch,
+)
 
 SORTS = {"latest", "top", "unanswered", "new"}
 # ts_headline works on the raw Markdown, which may contain "<": it marks matches with private-use
@@ -65,9 +75,11 @@ def thread_list(
     """Threads for a list page: pinned first on "latest"; "top" by the opening post's score;
     "unanswered" without replies (and, in Q&A, without an accepted answer); "new" by creation.
     Each row carries `last_read_at` for the signed-in user (None: never opened)."""
-    queryset = visible_threads(user).select_related(
-        "category", "author", "author__forum_profile", "last_poster"
-    ).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    queryset = (
+        visible_threads(user)
+        .select_related("category", "author", "author__forum_profile", "last_poster")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
     if category is not None:
         ids = [category.pk]
         if include_subcategories:
@@ -80,7 +92,9 @@ def thread_list(
     if sort == "top":
         queryset = queryset.order_by("-score", "-last_post_at", "-id")
     elif sort == "unanswered":
-        queryset = queryset.filter(reply_count=0, accepted_post__isnull=True).order_by("-created_at", "-id")
+        queryset = queryset.filter(reply_count=0, accepted_post__isnull=True).order_by(
+            "-created_at", "-id"
+        )
     elif sort == "new":
         queryset = queryset.order_by("-created_at", "-id")
     else:
@@ -88,7 +102,9 @@ def thread_list(
     if user.is_authenticated:
         queryset = queryset.annotate(
             last_read_at=Subquery(
-                ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_at")[:1]
+                ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_at")[
+                    :1
+                ]
             )
         )
     return queryset
@@ -97,7 +113,9 @@ def thread_list(
 def thread_for(user, thread_id: int) -> Thread | None:
     """The thread if the user may read it (moderators also get deleted ones)."""
     thread = (
-        Thread.objects.select_related("category", "category__parent", "author", "accepted_post", "merged_into")
+        Thread.objects.select_related(
+            "category", "category__parent", "author", "accepted_post", "merged_into"
+        )
         .prefetch_related("tags")
         .filter(pk=thread_id)
         .first()
@@ -127,7 +145,9 @@ def posts_of(user, thread: Thread) -> QuerySet[Post]:
         queryset = queryset.filter(Q(is_approved=True) | mine)
     if user.is_authenticated:
         queryset = queryset.annotate(
-            my_vote=Subquery(Vote.objects.filter(post=OuterRef("pk"), user=user).values("value")[:1])
+            my_vote=Subquery(
+                Vote.objects.filter(post=OuterRef("pk"), user=user).values("value")[:1]
+            )
         )
     return queryset.order_by("created_at", "id")
 
@@ -143,9 +163,11 @@ def post_for(user, post_id: int) -> Post | None:
 
 def post_position(user, post: Post) -> int:
     """How many posts come before this one on the thread page (to find its page)."""
-    return posts_of(user, post.thread).filter(
-        Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, id__lt=post.pk)
-    ).count()
+    return (
+        posts_of(user, post.thread)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, id__lt=post.pk))
+        .count()
+    )
 
 
 def is_watching(user, *, thread: Thread | None = None, category: Category | None = None) -> bool:
@@ -175,9 +197,12 @@ def recent_posts_by(user, author_id: int, limit: int = 20) -> list[Post]:
     """A member's recent visible posts in threads the viewer may read."""
     return list(
         Post.objects.filter(
-            author_id=author_id, is_approved=True, is_hidden=False, deleted_at__isnull=True,
+            author_id=author_id,
+            is_approved=True,
+            is_hidden=False,
+            deleted_at__isnull=True,
             thread__in=visible_threads(user).filter(is_approved=True),
-        )  # fmt: skip
+        )
         .select_related("thread", "thread__category")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -225,10 +250,14 @@ def search_posts(user, filters: SearchFilters) -> QuerySet[Post]:
     query = SearchQuery(filters.q, search_type="websearch", config="english")
     visible = Q(is_approved=True, is_hidden=False, deleted_at__isnull=True)
     threads = Thread.objects.filter(
-        category__visibility__in=perms.readable_visibilities(user), deleted_at__isnull=True, is_approved=True
+        category__visibility__in=perms.readable_visibilities(user),
+        deleted_at__isnull=True,
+        is_approved=True,
     )
     if filters.category is not None:
-        threads = threads.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+        threads = threads.filter(
+            Q(category=filters.category) | Q(category__parent=filters.category)
+        )
     if filters.tag is not None:
         threads = threads.filter(tags=filters.tag)
     queryset = Post.objects.filter(visible, search_vector=query, thread__in=threads)
@@ -242,9 +271,15 @@ def search_posts(user, filters: SearchFilters) -> QuerySet[Post]:
         queryset.annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
-                "body", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
-                max_words=35, min_words=15, max_fragments=2,
-            ),  # fmt: skip
+                "body",
+                query,
+                config="english",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+            ),
         )
         .select_related("thread", "thread__category", "author", "author__forum_profile")
         .order_by("-rank", "-created_at", "-id")
@@ -254,8 +289,6 @@ def search_posts(user, filters: SearchFilters) -> QuerySet[Post]:
 def has_unread_flag(thread: Thread) -> bool:
     last_read = getattr(thread, "last_read_at", None)
     return last_read is not None and thread.last_post_at > last_read
-
-
 
 
 def snippet_html(snippet: str) -> str:

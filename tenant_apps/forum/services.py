@@ -132,7 +132,9 @@ def profile_for(user) -> Profile:
 
 def _locked_profile(user) -> Profile:
     profile_for(user)
-    return Profile.objects.select_for_update().get(user=user)
+    profile = Profile.objects.select_for_update().get(user=user)
+    user.forum_profile = profile  # the user object now sees what was just read (and locked)
+    return profile
 
 
 @transaction.atomic
@@ -171,7 +173,9 @@ def update_profile(*, user, handle: str, bio: str, avatar=None, remove_avatar: b
     except IntegrityError as error:
         raise ValidationError({"handle": ["This handle is taken."]}) from error
     if old_avatar and old_avatar != (profile.avatar.name if profile.avatar else ""):
-        transaction.on_commit(lambda: (default_storage.delete(old_avatar), delete_thumbnails(old_avatar)))
+        transaction.on_commit(
+            lambda: (default_storage.delete(old_avatar), delete_thumbnails(old_avatar))
+        )
     return profile
 
 
@@ -188,7 +192,11 @@ def _clean_category(*, name, slug, description, parent, kind, visibility, postin
         errors["name"] = ["At most 80 characters."]
     if not slug:
         errors["slug"] = ["Enter a web address made of letters, digits and dashes."]
-    elif Category.objects.filter(slug__iexact=slug).exclude(pk=getattr(instance, "pk", None)).exists():
+    elif (
+        Category.objects.filter(slug__iexact=slug)
+        .exclude(pk=getattr(instance, "pk", None))
+        .exists()
+    ):
         errors["slug"] = ["Another category has this address."]
     if len(description or "") > 2000:
         errors["description"] = ["At most 2000 characters."]
@@ -227,17 +235,28 @@ def create_category(
     if not perms.is_admin(acting_user):
         raise PermissionDenied("Only admins manage categories.")
     name, slug = _clean_category(
-        name=name, slug=slug, description=description, parent=parent,
-        kind=kind, visibility=visibility, posting=posting,
-    )  # fmt: skip
+        name=name,
+        slug=slug,
+        description=description,
+        parent=parent,
+        kind=kind,
+        visibility=visibility,
+        posting=posting,
+    )
     if position is None:
         position = (Category.objects.aggregate(top=Max("position"))["top"] or 0) + 1
     try:
         with transaction.atomic():
             category = Category.objects.create(
-                name=name, slug=slug, description=description or "", parent=parent,
-                kind=kind, visibility=visibility, posting=posting, position=max(0, int(position)),
-            )  # fmt: skip
+                name=name,
+                slug=slug,
+                description=description or "",
+                parent=parent,
+                kind=kind,
+                visibility=visibility,
+                posting=posting,
+                position=max(0, int(position)),
+            )
     except IntegrityError as error:
         raise ValidationError({"slug": ["Another category has this address."]}) from error
     log_action(acting_user=acting_user, action="forum.category_created", target=category)
@@ -250,7 +269,10 @@ def update_category(*, acting_user, category: Category, **data) -> Category:
     if not perms.is_admin(acting_user):
         raise PermissionDenied("Only admins manage categories.")
     category = Category.objects.select_for_update().get(pk=category.pk)
-    before = {f: getattr(category, f) for f in ("name", "slug", "kind", "visibility", "posting", "position", "parent_id")}
+    before = {
+        f: getattr(category, f)
+        for f in ("name", "slug", "kind", "visibility", "posting", "position", "parent_id")
+    }
     merged = {
         "name": data.get("name", category.name),
         "slug": data.get("slug", category.slug),
@@ -265,8 +287,10 @@ def update_category(*, acting_user, category: Category, **data) -> Category:
     category.description = merged["description"] or ""
     category.parent = merged["parent"]
     category.kind, category.visibility, category.posting = (
-        merged["kind"], merged["visibility"], merged["posting"],
-    )  # fmt: skip
+        merged["kind"],
+        merged["visibility"],
+        merged["posting"],
+    )
     if data.get("position") is not None:
         category.position = max(0, int(data["position"]))
     try:
@@ -275,7 +299,13 @@ def update_category(*, acting_user, category: Category, **data) -> Category:
     except IntegrityError as error:
         raise ValidationError({"slug": ["Another category has this address."]}) from error
     after = {f: getattr(category, f) for f in before}
-    log_action(acting_user=acting_user, action="forum.category_changed", target=category, before=before, after=after)
+    log_action(
+        acting_user=acting_user,
+        action="forum.category_changed",
+        target=category,
+        before=before,
+        after=after,
+    )
     return category
 
 
@@ -373,7 +403,11 @@ def _check_can_post(user, profile: Profile) -> None:
 
 def _readers(users, category: Category) -> list:
     """Only the users who may read the category get notified of what happens in it."""
-    return [u for u in users if u is not None and u.is_active and category.visibility in perms.readable_visibilities(u)]
+    return [
+        u
+        for u in users
+        if u is not None and u.is_active and category.visibility in perms.readable_visibilities(u)
+    ]
 
 
 def _announce(post: Post) -> None:
@@ -390,8 +424,15 @@ def _announce(post: Post) -> None:
     mentioned = _readers([p.user for p in _resolve_mentions(post.body)], category)
     mentioned = [u for u in mentioned if u.pk not in notified]
     if mentioned:
-        notify(recipients=mentioned, kind="forum.mention", title=f"{name} mentioned you in {thread.title}",
-               body=excerpt, url=url, actor=author, target=post)  # fmt: skip
+        notify(
+            recipients=mentioned,
+            kind="forum.mention",
+            title=f"{name} mentioned you in {thread.title}",
+            body=excerpt,
+            url=url,
+            actor=author,
+            target=post,
+        )
         notified |= {u.pk for u in mentioned}
     if not post.is_opening:
         replied = [thread.author]
@@ -399,16 +440,30 @@ def _announce(post: Post) -> None:
             replied.append(post.reply_to.author)
         replied = [u for u in _readers(replied, category) if u.pk not in notified]
         if replied:
-            notify(recipients=replied, kind="forum.reply", title=f"{name} replied in {thread.title}",
-                   body=excerpt, url=url, actor=author, target=post)  # fmt: skip
+            notify(
+                recipients=replied,
+                kind="forum.reply",
+                title=f"{name} replied in {thread.title}",
+                body=excerpt,
+                url=url,
+                actor=author,
+                target=post,
+            )
             notified |= {u.pk for u in replied}
     watches = Watch.objects.filter(Q(thread=thread) | Q(category=category)).select_related("user")
     watchers = [w.user for w in watches if w.user_id not in notified]
     watchers = list({u.pk: u for u in _readers(watchers, category)}.values())
     if watchers:
         what = "New thread" if post.is_opening else "New reply"
-        notify(recipients=watchers, kind="forum.watched", title=f"{what} in {thread.title}",
-               body=excerpt, url=url, actor=author, target=post)  # fmt: skip
+        notify(
+            recipients=watchers,
+            kind="forum.watched",
+            title=f"{what} in {thread.title}",
+            body=excerpt,
+            url=url,
+            actor=author,
+            target=post,
+        )
     post.mentions = [p for p in mentioned_handles(post.body)]
     Post.objects.filter(pk=post.pk).update(mentions=post.mentions)
     if not post.is_opening:
@@ -429,11 +484,17 @@ def _count_visible(post: Post, sign: int) -> None:
 
 def _refresh_last_post(thread_id: int) -> None:
     last = (
-        Post.objects.filter(thread_id=thread_id, is_approved=True, is_hidden=False, deleted_at__isnull=True)
-        .order_by("-created_at", "-id").values("created_at", "author_id").first()
-    )  # fmt: skip
+        Post.objects.filter(
+            thread_id=thread_id, is_approved=True, is_hidden=False, deleted_at__isnull=True
+        )
+        .order_by("-created_at", "-id")
+        .values("created_at", "author_id")
+        .first()
+    )
     if last:
-        Thread.objects.filter(pk=thread_id).update(last_post_at=last["created_at"], last_poster_id=last["author_id"])
+        Thread.objects.filter(pk=thread_id).update(
+            last_post_at=last["created_at"], last_poster_id=last["author_id"]
+        )
 
 
 def recount_thread(thread_id: int) -> None:
@@ -445,20 +506,31 @@ def recount_thread(thread_id: int) -> None:
 
 
 def recount_category(category_id: int) -> None:
-    visible_threads = Thread.objects.filter(category_id=category_id, deleted_at__isnull=True, is_approved=True)
+    visible_threads = Thread.objects.filter(
+        category_id=category_id, deleted_at__isnull=True, is_approved=True
+    )
     posts = Post.objects.filter(
         thread__in=visible_threads, is_approved=True, is_hidden=False, deleted_at__isnull=True
     ).count()
-    Category.objects.filter(pk=category_id).update(thread_count=visible_threads.count(), post_count=posts)
+    Category.objects.filter(pk=category_id).update(
+        thread_count=visible_threads.count(), post_count=posts
+    )
 
 
 def recount_profile(user_id: int) -> None:
-    visible = Q(is_approved=True, is_hidden=False, deleted_at__isnull=True, thread__deleted_at__isnull=True)
+    visible = Q(
+        is_approved=True, is_hidden=False, deleted_at__isnull=True, thread__deleted_at__isnull=True
+    )
     posts = Post.objects.filter(visible, author_id=user_id).count()
-    votes = Vote.objects.filter(post__author_id=user_id, post__deleted_at__isnull=True).aggregate(
-        total=Count("id", filter=Q(value=1)) - Count("id", filter=Q(value=-1))
-    )["total"] or 0
-    accepted = Thread.objects.filter(accepted_post__author_id=user_id, deleted_at__isnull=True).count()
+    votes = (
+        Vote.objects.filter(post__author_id=user_id, post__deleted_at__isnull=True).aggregate(
+            total=Count("id", filter=Q(value=1)) - Count("id", filter=Q(value=-1))
+        )["total"]
+        or 0
+    )
+    accepted = Thread.objects.filter(
+        accepted_post__author_id=user_id, deleted_at__isnull=True
+    ).count()
     Profile.objects.filter(user_id=user_id).update(
         post_count=posts, reputation=votes + accepted * ACCEPTED_ANSWER_REPUTATION
     )
@@ -468,7 +540,9 @@ def recount_profile(user_id: int) -> None:
 
 
 @transaction.atomic
-def create_thread(*, author, category: Category, title: str, body: str, tags: Iterable[str] = ()) -> Thread:
+def create_thread(
+    *, author, category: Category, title: str, body: str, tags: Iterable[str] = ()
+) -> Thread:
     """Start a thread with its opening post. A new member's first posts may wait for a
     moderator's approval (the forum setting); then nobody else sees the thread until then."""
     if not perms.can_start_thread(author, category):
@@ -485,12 +559,21 @@ def create_thread(*, author, category: Category, title: str, body: str, tags: It
     approved = not _needs_approval(author, profile)
     now = timezone.now()
     thread = Thread.objects.create(
-        category=category, title=title, author=author, last_post_at=now, last_poster=author,
+        category=category,
+        title=title,
+        author=author,
+        last_post_at=now,
+        last_poster=author,
         is_approved=approved,
-    )  # fmt: skip
+    )
     thread.tags.set(tag_rows)
     post = Post.objects.create(
-        thread=thread, author=author, is_opening=True, heading=title, body=body, is_approved=approved
+        thread=thread,
+        author=author,
+        is_opening=True,
+        heading=title,
+        body=body,
+        is_approved=approved,
     )
     Watch.objects.get_or_create(user=author, thread=thread)
     if approved:
@@ -504,7 +587,9 @@ def create_thread(*, author, category: Category, title: str, body: str, tags: It
 def create_reply(*, author, thread: Thread, body: str, reply_to: Post | None = None) -> Post:
     """Reply to a thread (optionally to one of its posts). Refused in a locked thread (except
     for moderators), while suspended, and in slow mode until the member's wait is over."""
-    thread = Thread.objects.select_related("category").select_for_update(of=("self",)).get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_related("category").select_for_update(of=("self",)).get(pk=thread.pk)
+    )
     if not perms.can_reply(author, thread):
         if perms.is_member(author) and perms.can_read_thread(author, thread):
             _check_can_post(author, profile_for(author))
@@ -518,34 +603,57 @@ def create_reply(*, author, thread: Thread, body: str, reply_to: Post | None = N
     _check_can_post(author, profile)
     if thread.slow_mode_seconds and not perms.is_moderator(author):
         since = timezone.now() - timedelta(seconds=thread.slow_mode_seconds)
-        last = Post.objects.filter(thread=thread, author=author, created_at__gt=since).order_by("-created_at").first()
+        last = (
+            Post.objects.filter(thread=thread, author=author, created_at__gt=since)
+            .order_by("-created_at")
+            .first()
+        )
         if last:
             wait = int((last.created_at - since).total_seconds()) + 1
             raise ApplicationError(
                 f"Slow mode: you can post again in this thread in {wait} seconds.",
-                code="slow_mode", status_code=429, extra={"retry_after": wait},
-            )  # fmt: skip
+                code="slow_mode",
+                status_code=429,
+                extra={"retry_after": wait},
+            )
     approved = not _needs_approval(author, profile)
-    post = Post.objects.create(thread=thread, author=author, body=body, reply_to=reply_to, is_approved=approved)
+    post = Post.objects.create(
+        thread=thread, author=author, body=body, reply_to=reply_to, is_approved=approved
+    )
     if approved:
         _count_visible(post, 1)
         Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at, last_poster=author)
         _announce(post)
-    ThreadRead.objects.update_or_create(user=author, thread=thread, defaults={"last_read_at": post.created_at})
+    ThreadRead.objects.update_or_create(
+        user=author, thread=thread, defaults={"last_read_at": post.created_at}
+    )
     return post
 
 
 @transaction.atomic
-def edit_post(*, user, post: Post, body: str, version: int | None = None, title: str | None = None,
-              tags: Iterable[str] | None = None) -> Post:  # fmt: skip
+def edit_post(
+    *,
+    user,
+    post: Post,
+    body: str,
+    version: int | None = None,
+    title: str | None = None,
+    tags: Iterable[str] | None = None,
+) -> Post:
     """Change a post (and, on the opening post, the thread's title and tags). The previous text
     is kept as a revision anyone who can read the post can see. Sending the `version` that was
     read refuses a save over someone else's newer edit (Conflict)."""
-    post = Post.objects.select_for_update().select_related("thread__category").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__category")
+        .get(pk=post.pk)
+    )
     if not perms.can_edit_post(user, post, edit_window_minutes=get_settings().edit_window_minutes):
         raise PermissionDenied("You cannot edit this post.")
     if version is not None and int(version) != post.version:
-        raise Conflict("Someone else edited this post since you opened it. Reload to see their change.")
+        raise Conflict(
+            "Someone else edited this post since you opened it. Reload to see their change."
+        )
     body = _clean_body(body)
     thread = post.thread
     new_title = _clean_title(title) if (post.is_opening and title is not None) else None
@@ -570,9 +678,15 @@ def edit_post(*, user, post: Post, body: str, version: int | None = None, title:
         added = [p for p in _resolve_mentions(body) if p.handle.lower() not in before_mentions]
         recipients = _readers([p.user for p in added], thread.category)
         if recipients:
-            notify(recipients=recipients, kind="forum.mention",
-                   title=f"{post.author.display_name} mentioned you in {thread.title}",
-                   body=markdown_to_text(body), url=post.get_absolute_url(), actor=post.author, target=post)  # fmt: skip
+            notify(
+                recipients=recipients,
+                kind="forum.mention",
+                title=f"{post.author.display_name} mentioned you in {thread.title}",
+                body=markdown_to_text(body),
+                url=post.get_absolute_url(),
+                actor=post.author,
+                target=post,
+            )
         publish(("forum", "thread", thread.pk), {"type": "forum.edit", "post_id": post.pk})
     if user.pk != post.author_id:
         log_action(acting_user=user, action="forum.post_edited", target=post)
@@ -583,7 +697,11 @@ def edit_post(*, user, post: Post, body: str, version: int | None = None, title:
 def delete_post(*, user, post: Post) -> Post:
     """Soft delete by the author or a moderator: the text stays for moderators (and can be
     restored), the others see a "deleted" note. Deleting the opening post deletes the thread."""
-    post = Post.objects.select_for_update().select_related("thread__category").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__category")
+        .get(pk=post.pk)
+    )
     if not perms.can_delete_post(user, post):
         raise PermissionDenied("You cannot delete this post.")
     was_visible = post.is_visible and post.thread.deleted_at is None
@@ -612,7 +730,7 @@ def restore_post(*, acting_user, post: Post) -> Post:
     """Moderators bring back a deleted post (and its thread, if it was the opening post)."""
     if not perms.is_moderator(acting_user):
         raise PermissionDenied("Only moderators restore posts.")
-    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
     if post.deleted_at is None:
         return post
     post.deleted_at = None
@@ -641,7 +759,11 @@ def vote(*, user, post: Post, value: int) -> Post:
         value = 99
     if value not in (-1, 0, 1):
         raise ValidationError({"value": ["Vote 1 (up), -1 (down) or 0 (withdraw)."]})
-    post = Post.objects.select_for_update().select_related("thread__category").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__category")
+        .get(pk=post.pk)
+    )
     if not perms.can_read_thread(user, post.thread) or not post.is_visible:
         raise PermissionDenied("You cannot vote on this post.")
     if not perms.can_vote(user, post):
@@ -667,7 +789,9 @@ def vote(*, user, post: Post, value: int) -> Post:
             Thread.objects.filter(pk=post.thread_id).update(score=F("score") + delta)
         if post.author_id:
             profile_for(post.author)
-            Profile.objects.filter(user_id=post.author_id).update(reputation=F("reputation") + delta)
+            Profile.objects.filter(user_id=post.author_id).update(
+                reputation=F("reputation") + delta
+            )
     post.refresh_from_db(fields=["score"])
     post.my_vote = value
     return post
@@ -678,32 +802,48 @@ def _set_accepted(thread: Thread, post: Post | None) -> None:
     if old_id:
         old_author = Post.objects.filter(pk=old_id).values_list("author_id", flat=True).first()
         if old_author:
-            Profile.objects.filter(user_id=old_author).update(reputation=F("reputation") - ACCEPTED_ANSWER_REPUTATION)
+            Profile.objects.filter(user_id=old_author).update(
+                reputation=F("reputation") - ACCEPTED_ANSWER_REPUTATION
+            )
     Thread.objects.filter(pk=thread.pk).update(accepted_post=post)
     thread.accepted_post = post
     if post is not None and post.author_id:
         profile_for(post.author)
-        Profile.objects.filter(user_id=post.author_id).update(reputation=F("reputation") + ACCEPTED_ANSWER_REPUTATION)
+        Profile.objects.filter(user_id=post.author_id).update(
+            reputation=F("reputation") + ACCEPTED_ANSWER_REPUTATION
+        )
 
 
 @transaction.atomic
 def accept_answer(*, user, thread: Thread, post: Post | None) -> Thread:
     """In a Q&A category, the thread's author (or a moderator) marks one reply as the answer
     (None clears it). The answer's author gains reputation."""
-    thread = Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    )
     if not perms.can_read_thread(user, thread) or not perms.can_accept_answer(user, thread):
         raise PermissionDenied("Only the question's author or a moderator accepts an answer.")
-    if post is not None:
-        if post.thread_id != thread.pk or post.is_opening or not post.is_visible:
-            raise ValidationError({"post": ["Choose a visible reply of this thread."]})
+    if post is not None and (post.thread_id != thread.pk or post.is_opening or not post.is_visible):
+        raise ValidationError({"post": ["Choose a visible reply of this thread."]})
     if (post.pk if post else None) == thread.accepted_post_id:
         return thread
     _set_accepted(thread, post)
     if post is not None and post.author_id:
-        notify(recipients=[post.author], kind="forum.accepted", title=f"Your answer in {thread.title} was accepted",
-               url=post.get_absolute_url(), actor=user, target=post)  # fmt: skip
+        notify(
+            recipients=[post.author],
+            kind="forum.accepted",
+            title=f"Your answer in {thread.title} was accepted",
+            url=post.get_absolute_url(),
+            actor=user,
+            target=post,
+        )
     if user.pk != thread.author_id:
-        log_action(acting_user=user, action="forum.answer_accepted", target=thread, after={"post": post.pk if post else None})
+        log_action(
+            acting_user=user,
+            action="forum.answer_accepted",
+            target=thread,
+            after={"post": post.pk if post else None},
+        )
     return thread
 
 
@@ -731,7 +871,9 @@ def mark_thread_read(*, user, thread: Thread) -> datetime | None:
 
 
 @transaction.atomic
-def set_watch(*, user, thread: Thread | None = None, category: Category | None = None, watching: bool) -> bool:
+def set_watch(
+    *, user, thread: Thread | None = None, category: Category | None = None, watching: bool
+) -> bool:
     """Watch (or stop watching) a thread or a whole category: its new posts notify you."""
     if not perms.is_member(user):
         raise PermissionDenied("Sign in to watch.")
@@ -780,12 +922,20 @@ def _require_moderator(user) -> None:
 
 
 def _locked_thread(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    return (
+        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    )
 
 
 @transaction.atomic
-def set_thread_flags(*, acting_user, thread: Thread, is_pinned: bool | None = None,
-                     is_locked: bool | None = None, slow_mode_seconds: int | None = None) -> Thread:  # fmt: skip
+def set_thread_flags(
+    *,
+    acting_user,
+    thread: Thread,
+    is_pinned: bool | None = None,
+    is_locked: bool | None = None,
+    slow_mode_seconds: int | None = None,
+) -> Thread:
     """Moderators pin, lock and set slow mode (seconds between one member's posts, 0 off)."""
     _require_moderator(acting_user)
     thread = _locked_thread(thread)
@@ -800,16 +950,26 @@ def set_thread_flags(*, acting_user, thread: Thread, is_pinned: bool | None = No
         except (TypeError, ValueError):
             seconds = -1
         if not 0 <= seconds <= 86_400:
-            raise ValidationError({"slow_mode_seconds": ["Choose 0 (off) up to 86400 seconds (a day)."]})
+            raise ValidationError(
+                {"slow_mode_seconds": ["Choose 0 (off) up to 86400 seconds (a day)."]}
+            )
         if seconds != thread.slow_mode_seconds:
             changes["slow_mode_seconds"] = seconds
     for field, value in changes.items():
         before = getattr(thread, field)
         setattr(thread, field, value)
-        action = {"is_pinned": "pinned" if value else "unpinned", "is_locked": "locked" if value else "unlocked",
-                  "slow_mode_seconds": "slow_mode_set"}[field]  # fmt: skip
-        log_action(acting_user=acting_user, action=f"forum.thread_{action}", target=thread,
-                   before={field: before}, after={field: value})  # fmt: skip
+        action = {
+            "is_pinned": "pinned" if value else "unpinned",
+            "is_locked": "locked" if value else "unlocked",
+            "slow_mode_seconds": "slow_mode_set",
+        }[field]
+        log_action(
+            acting_user=acting_user,
+            action=f"forum.thread_{action}",
+            target=thread,
+            before={field: before},
+            after={field: value},
+        )
     if changes:
         thread.save(update_fields=list(changes))
     return thread
@@ -827,8 +987,13 @@ def move_thread(*, acting_user, thread: Thread, category: Category) -> Thread:
     thread.save(update_fields=["category"])
     recount_category(old.pk)
     recount_category(category.pk)
-    log_action(acting_user=acting_user, action="forum.thread_moved", target=thread,
-               before={"category": old.name}, after={"category": category.name})  # fmt: skip
+    log_action(
+        acting_user=acting_user,
+        action="forum.thread_moved",
+        target=thread,
+        before={"category": old.name},
+        after={"category": category.name},
+    )
     return thread
 
 
@@ -839,7 +1004,9 @@ def merge_threads(*, acting_user, source: Thread, target: Thread) -> Thread:
     _require_moderator(acting_user)
     if source.pk == target.pk:
         raise ValidationError({"target": ["Choose another thread to merge into."]})
-    locked = {t.pk: t for t in Thread.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
+    locked = {
+        t.pk: t for t in Thread.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    }
     source, target = locked[source.pk], locked[target.pk]
     if target.deleted_at or target.merged_into_id:
         raise ValidationError({"target": ["This thread was deleted or merged already."]})
@@ -851,12 +1018,19 @@ def merge_threads(*, acting_user, source: Thread, target: Thread) -> Thread:
     for watch in Watch.objects.filter(thread=source):
         Watch.objects.get_or_create(user_id=watch.user_id, thread=target)
     Watch.objects.filter(thread=source).delete()
-    Thread.objects.filter(pk=source.pk).update(merged_into=target, deleted_at=timezone.now(), accepted_post=None)
+    Thread.objects.filter(pk=source.pk).update(
+        merged_into=target, deleted_at=timezone.now(), accepted_post=None
+    )
     recount_thread(target.pk)
     for category_id in {source.category_id, target.category_id}:
         recount_category(category_id)
-    log_action(acting_user=acting_user, action="forum.thread_merged", target=target,
-               before={"source": source.pk, "title": source.title}, after={"target": target.pk})  # fmt: skip
+    log_action(
+        acting_user=acting_user,
+        action="forum.thread_merged",
+        target=target,
+        before={"source": source.pk, "title": source.title},
+        after={"target": target.pk},
+    )
     return target
 
 
@@ -882,12 +1056,22 @@ def hide_post(*, acting_user, post: Post, reason: str = "", hidden: bool = True)
     _require_moderator(acting_user)
     if len(reason or "") > 300:
         raise ValidationError({"reason": ["At most 300 characters."]})
-    post = Post.objects.select_for_update().select_related("thread__category").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__category")
+        .get(pk=post.pk)
+    )
     if post.is_hidden == bool(hidden):
         return post
-    _set_post_visibility(post, is_hidden=bool(hidden), hidden_reason=(reason or "") if hidden else "")
-    log_action(acting_user=acting_user, action="forum.post_hidden" if hidden else "forum.post_unhidden",
-               target=post, after={"reason": reason})  # fmt: skip
+    _set_post_visibility(
+        post, is_hidden=bool(hidden), hidden_reason=(reason or "") if hidden else ""
+    )
+    log_action(
+        acting_user=acting_user,
+        action="forum.post_hidden" if hidden else "forum.post_unhidden",
+        target=post,
+        after={"reason": reason},
+    )
     return post
 
 
@@ -896,7 +1080,11 @@ def approve_post(*, acting_user, post: Post, approve: bool = True) -> Post | Non
     """Moderators approve a waiting post (it appears and notifies as if just posted) or reject
     it (it is deleted; a rejected opening post deletes its thread)."""
     _require_moderator(acting_user)
-    post = Post.objects.select_for_update().select_related("thread__category", "author").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__category", "author")
+        .get(pk=post.pk)
+    )
     if post.is_approved:
         return post
     if not approve:
@@ -938,7 +1126,9 @@ def report_post(*, reporter, post: Post, reason: str, message: str = "") -> Repo
         raise ValidationError({"post": ["You cannot report your own post."]})
     try:
         with transaction.atomic():
-            return Report.objects.create(post=post, reporter=reporter, reason=reason, message=message)
+            return Report.objects.create(
+                post=post, reporter=reporter, reason=reason, message=message
+            )
     except IntegrityError as error:
         raise Conflict("You already reported this post; the moderators will look at it.") from error
 
@@ -948,19 +1138,31 @@ def resolve_report(*, acting_user, report: Report, hide: bool) -> Report:
     """Moderators close a report: dismiss it, or hide the post. Every open report on the same
     post is closed with it."""
     _require_moderator(acting_user)
-    report = Report.objects.select_for_update().select_related("post__thread__category").get(pk=report.pk)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("post__thread__category")
+        .get(pk=report.pk)
+    )
     if report.resolved_at:
         return report
     if hide:
-        hide_post(acting_user=acting_user, post=report.post, reason=f"Reported: {report.get_reason_display()}")
+        hide_post(
+            acting_user=acting_user,
+            post=report.post,
+            reason=f"Reported: {report.get_reason_display()}",
+        )
     resolution = Report.Resolution.ACTIONED if hide else Report.Resolution.DISMISSED
     now = timezone.now()
     Report.objects.filter(post=report.post, resolved_at__isnull=True).update(
         resolution=resolution, resolved_at=now, resolved_by=acting_user
     )
     report.refresh_from_db()
-    log_action(acting_user=acting_user, action=f"forum.report_{resolution}", target=report.post,
-               after={"reason": report.reason, "message": report.message})  # fmt: skip
+    log_action(
+        acting_user=acting_user,
+        action=f"forum.report_{resolution}",
+        target=report.post,
+        after={"reason": report.reason, "message": report.message},
+    )
     return report
 
 
@@ -972,7 +1174,9 @@ def suspend_member(*, acting_user, user, until: datetime | None, reason: str = "
     if user.pk == acting_user.pk:
         raise ValidationError({"user": ["You cannot suspend yourself."]})
     if perms.is_moderator(user):
-        raise PermissionDenied("Moderators and admins cannot be suspended here; change their role first.")
+        raise PermissionDenied(
+            "Moderators and admins cannot be suspended here; change their role first."
+        )
     if until is not None and until <= timezone.now():
         raise ValidationError({"until": ["Choose a time in the future."]})
     if until is not None and until > timezone.now() + timedelta(days=3660):
@@ -984,8 +1188,13 @@ def suspend_member(*, acting_user, user, until: datetime | None, reason: str = "
     profile.suspended_until = until
     profile.suspension_reason = (reason or "") if until else ""
     profile.save(update_fields=["suspended_until", "suspension_reason"])
-    log_action(acting_user=acting_user, action="forum.member_suspended" if until else "forum.member_unsuspended",
-               target=user, before=before, after={"suspended_until": until, "reason": reason})  # fmt: skip
+    log_action(
+        acting_user=acting_user,
+        action="forum.member_suspended" if until else "forum.member_unsuspended",
+        target=user,
+        before=before,
+        after={"suspended_until": until, "reason": reason},
+    )
     return profile
 
 
@@ -996,14 +1205,21 @@ def recount_forum() -> dict:
     """Rebuild every counter from the rows (threads, categories, profiles). Idempotent."""
     threads = categories = profiles = 0
     for post_id in Post.objects.values_list("pk", flat=True).iterator():
-        up_down = Vote.objects.filter(post_id=post_id).aggregate(
-            total=Count("id", filter=Q(value=1)) - Count("id", filter=Q(value=-1))
-        )["total"] or 0
+        up_down = (
+            Vote.objects.filter(post_id=post_id).aggregate(
+                total=Count("id", filter=Q(value=1)) - Count("id", filter=Q(value=-1))
+            )["total"]
+            or 0
+        )
         Post.objects.filter(pk=post_id).exclude(score=up_down).update(score=up_down)
     for thread_id in Thread.objects.values_list("pk", flat=True):
         with transaction.atomic():
             recount_thread(thread_id)
-            score = Post.objects.filter(thread_id=thread_id, is_opening=True).values_list("score", flat=True).first()
+            score = (
+                Post.objects.filter(thread_id=thread_id, is_opening=True)
+                .values_list("score", flat=True)
+                .first()
+            )
             Thread.objects.filter(pk=thread_id).exclude(score=score or 0).update(score=score or 0)
         threads += 1
     for category_id in Category.objects.values_list("pk", flat=True):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +79,9 @@ def _thread_page(request, queryset):
     page = Paginator(queryset, THREADS_PER_PAGE).get_page(request.GET.get("page"))
     for thread in page:
         thread.is_unread = selectors.has_unread_flag(thread)
-        thread.is_new_to_me = request.user.is_authenticated and getattr(thread, "last_read_at", 1) is None
+        thread.is_new_to_me = (
+            request.user.is_authenticated and getattr(thread, "last_read_at", 1) is None
+        )
     return page
 
 
@@ -144,7 +146,11 @@ def tag(request, slug):
 
 @member_required
 def create_thread(request):
-    allowed = [c.pk for c in selectors.readable_categories(request.user) if perms.can_start_thread(request.user, c)]
+    allowed = [
+        c.pk
+        for c in selectors.readable_categories(request.user)
+        if perms.can_start_thread(request.user, c)
+    ]
     categories = Category.objects.filter(pk__in=allowed)
     initial = {}
     wanted = categories.filter(slug__iexact=request.GET.get("category", "")).first()
@@ -170,12 +176,20 @@ def create_thread(request):
                 form.add_error(None, error.message)
             else:
                 if not thread.is_approved:
-                    messages.info(request, "Thanks! A moderator will approve your thread before others see it.")
+                    messages.info(
+                        request,
+                        "Thanks! A moderator will approve your thread before others see it.",
+                    )
                 return redirect(thread.get_absolute_url())
         status = 400 if status == 200 else status
     if not allowed:
         messages.info(request, "There is no category you can start a thread in yet.")
-    return render(request, "forum/thread_form.html", {"form": form, "upload_form": UploadForm()}, status=status)
+    return render(
+        request,
+        "forum/thread_form.html",
+        {"form": form, "upload_form": UploadForm()},
+        status=status,
+    )
 
 
 def _thread_context(request, thread: Thread, *, last_read_at=None) -> dict:
@@ -184,7 +198,11 @@ def _thread_context(request, thread: Thread, *, last_read_at=None) -> dict:
     edit_window = services.get_settings().edit_window_minutes
     marker_placed = False
     for post in page:
-        post.can_edit = perms.can_edit_post(request.user, post, edit_window_minutes=edit_window) if request.user.is_authenticated else False
+        post.can_edit = (
+            perms.can_edit_post(request.user, post, edit_window_minutes=edit_window)
+            if request.user.is_authenticated
+            else False
+        )
         post.can_delete = perms.can_delete_post(request.user, post)
         post.can_vote = perms.can_vote(request.user, post) and post.is_visible
         post.is_accepted = thread.accepted_post_id == post.pk
@@ -215,7 +233,9 @@ def thread(request, thread_id):
             "upload_form": UploadForm(),
             "is_watching": selectors.is_watching(request.user, thread=row),
             "last_read_at": last_read_at,
-            "move_targets": Category.objects.exclude(pk=row.category_id) if context["is_moderator"] else [],
+            "move_targets": Category.objects.exclude(pk=row.category_id)
+            if context["is_moderator"]
+            else [],
             "reply_to_post": _reply_target(request, row),
         }
     )
@@ -233,7 +253,11 @@ def _reply_target(request, thread: Thread) -> Post | None:
     raw = request.GET.get("reply_to") or request.GET.get("quote")
     if not raw or not raw.isdigit():
         return None
-    return selectors.posts_of(request.user, thread).filter(pk=int(raw), deleted_at__isnull=True).first()
+    return (
+        selectors.posts_of(request.user, thread)
+        .filter(pk=int(raw), deleted_at__isnull=True)
+        .first()
+    )
 
 
 def _reply_initial(request, thread: Thread) -> dict:
@@ -259,7 +283,9 @@ def reply(request, thread_id):
         if form.cleaned_data["reply_to"]:
             reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], thread=row).first()
         try:
-            post = services.create_reply(author=request.user, thread=row, body=form.cleaned_data["body"], reply_to=reply_to)
+            post = services.create_reply(
+                author=request.user, thread=row, body=form.cleaned_data["body"], reply_to=reply_to
+            )
         except ValidationError as error:
             _form_errors(form, error)
         except ApplicationError as error:
@@ -267,10 +293,18 @@ def reply(request, thread_id):
             form.add_error(None, error.message)
         else:
             if not post.is_approved:
-                messages.info(request, "Thanks! A moderator will approve your reply before others see it.")
+                messages.info(
+                    request, "Thanks! A moderator will approve your reply before others see it."
+                )
             return redirect(post.get_absolute_url())
     context = _thread_context(request, row)
-    context.update({"reply_form": form, "upload_form": UploadForm(), "is_watching": selectors.is_watching(request.user, thread=row)})
+    context.update(
+        {
+            "reply_form": form,
+            "upload_form": UploadForm(),
+            "is_watching": selectors.is_watching(request.user, thread=row),
+        }
+    )
     return render(request, "forum/thread.html", context, status=status)
 
 
@@ -284,7 +318,11 @@ def watch_thread(request, thread_id):
     except ApplicationError as error:
         _refuse(error)
     if request.htmx:
-        return render(request, "forum/_watch.html", {"is_watching": watching, "url": reverse("forum:watch_thread", args=[row.pk])})
+        return render(
+            request,
+            "forum/_watch.html",
+            {"is_watching": watching, "url": reverse("forum:watch_thread", args=[row.pk])},
+        )
     return redirect(row.get_absolute_url())
 
 
@@ -300,7 +338,11 @@ def watch_category(request, slug):
     except ApplicationError as error:
         _refuse(error)
     if request.htmx:
-        return render(request, "forum/_watch.html", {"is_watching": watching, "url": reverse("forum:watch_category", args=[row.slug])})
+        return render(
+            request,
+            "forum/_watch.html",
+            {"is_watching": watching, "url": reverse("forum:watch_category", args=[row.slug])},
+        )
     return redirect(row.get_absolute_url())
 
 
@@ -314,18 +356,28 @@ def moderate_thread(request, thread_id):
     action = request.POST.get("action", "")
     try:
         if action in ("pin", "unpin"):
-            services.set_thread_flags(acting_user=request.user, thread=row, is_pinned=action == "pin")
+            services.set_thread_flags(
+                acting_user=request.user, thread=row, is_pinned=action == "pin"
+            )
         elif action in ("lock", "unlock"):
-            services.set_thread_flags(acting_user=request.user, thread=row, is_locked=action == "lock")
+            services.set_thread_flags(
+                acting_user=request.user, thread=row, is_locked=action == "lock"
+            )
         elif action == "slow_mode":
-            services.set_thread_flags(acting_user=request.user, thread=row, slow_mode_seconds=request.POST.get("slow_mode_seconds"))
+            services.set_thread_flags(
+                acting_user=request.user,
+                thread=row,
+                slow_mode_seconds=request.POST.get("slow_mode_seconds"),
+            )
         elif action == "move":
             target = Category.objects.filter(pk=_int(request.POST.get("category"))).first()
             if target is None:
                 raise ValidationError({"category": ["Choose a category."]})
             services.move_thread(acting_user=request.user, thread=row, category=target)
         elif action == "merge":
-            target = Thread.objects.filter(pk=_int(request.POST.get("target")), deleted_at__isnull=True).first()
+            target = Thread.objects.filter(
+                pk=_int(request.POST.get("target")), deleted_at__isnull=True
+            ).first()
             if target is None:
                 raise ValidationError({"target": ["Enter the number of an existing thread."]})
             row = services.merge_threads(acting_user=request.user, source=row, target=target)
@@ -380,7 +432,9 @@ def post(request, post_id):
 @member_required
 def edit_post(request, post_id):
     row = _post_or_404(request, post_id)
-    if not perms.can_edit_post(request.user, row, edit_window_minutes=services.get_settings().edit_window_minutes):
+    if not perms.can_edit_post(
+        request.user, row, edit_window_minutes=services.get_settings().edit_window_minutes
+    ):
         raise PermissionDenied("You cannot edit this post.")
     initial = {"body": row.body, "version": row.version}
     if row.is_opening:
@@ -393,10 +447,13 @@ def edit_post(request, post_id):
             data = form.cleaned_data
             try:
                 services.edit_post(
-                    user=request.user, post=row, body=data["body"], version=data["version"],
+                    user=request.user,
+                    post=row,
+                    body=data["body"],
+                    version=data["version"],
                     title=data.get("title") if row.is_opening else None,
                     tags=services.parse_tag_text(data["tags"]) if row.is_opening else None,
-                )  # fmt: skip
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             except ApplicationError as error:
@@ -405,7 +462,12 @@ def edit_post(request, post_id):
             else:
                 messages.success(request, "Post saved.")
                 return redirect(row.get_absolute_url())
-    return render(request, "forum/post_form.html", {"form": form, "post": row, "upload_form": UploadForm()}, status=status)
+    return render(
+        request,
+        "forum/post_form.html",
+        {"form": form, "post": row, "upload_form": UploadForm()},
+        status=status,
+    )
 
 
 @member_required
@@ -452,7 +514,11 @@ def vote(request, post_id):
     return render(
         request,
         "forum/_vote.html",
-        {"post": row, "vote_error": error_message, "allow_downvotes": services.get_settings().allow_downvotes},
+        {
+            "post": row,
+            "vote_error": error_message,
+            "allow_downvotes": services.get_settings().allow_downvotes,
+        },
         status=status,
     )
 
@@ -484,9 +550,11 @@ def hide_post(request, post_id):
     row = _post_or_404(request, post_id)
     try:
         services.hide_post(
-            acting_user=request.user, post=row, reason=request.POST.get("reason", "")[:300],
+            acting_user=request.user,
+            post=row,
+            reason=request.POST.get("reason", "")[:300],
             hidden=request.POST.get("hidden", "1") == "1",
-        )  # fmt: skip
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(row.get_absolute_url())
@@ -496,8 +564,12 @@ def hide_post(request, post_id):
 @require_POST
 def approve_post(request, post_id):
     row = get_object_or_404(Post, pk=post_id)
-    services.approve_post(acting_user=request.user, post=row, approve=request.POST.get("approve", "1") == "1")
-    messages.success(request, "Post approved." if request.POST.get("approve", "1") == "1" else "Post rejected.")
+    services.approve_post(
+        acting_user=request.user, post=row, approve=request.POST.get("approve", "1") == "1"
+    )
+    messages.success(
+        request, "Post approved." if request.POST.get("approve", "1") == "1" else "Post rejected."
+    )
     return _back(request, reverse("forum:moderation"))
 
 
@@ -515,14 +587,20 @@ def post_history(request, post_id):
 def upload(request):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "forum/_upload.html", {"error": "Choose an image to upload."}, status=400)
+        return render(
+            request, "forum/_upload.html", {"error": "Choose an image to upload."}, status=400
+        )
     try:
         result = services.upload_image(user=request.user, file=form.cleaned_data["image"])
     except ValidationError as error:
-        return render(request, "forum/_upload.html", {"error": " ".join(error.messages)}, status=400)
+        return render(
+            request, "forum/_upload.html", {"error": " ".join(error.messages)}, status=400
+        )
     except ApplicationError as error:
         _refuse(error)
-        return render(request, "forum/_upload.html", {"error": error.message}, status=error.status_code)
+        return render(
+            request, "forum/_upload.html", {"error": error.message}, status=error.status_code
+        )
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(result)
     return render(request, "forum/_upload.html", {"result": result})
@@ -538,7 +616,9 @@ def search(request):
     status = 200
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         data = form.cleaned_data
-        filters = selectors.SearchFilters(q=data["q"].strip(), after=data["after"], before=data["before"])
+        filters = selectors.SearchFilters(
+            q=data["q"].strip(), after=data["after"], before=data["before"]
+        )
         if data["category"]:
             filters.category = selectors.category_by_slug(request.user, data["category"])
             if filters.category is None:
@@ -554,7 +634,9 @@ def search(request):
         if data["after"] and data["before"] and data["after"] > data["before"]:
             form.add_error("before", "The end date comes before the start date.")
         if not form.errors:
-            page = Paginator(selectors.search_posts(request.user, filters), 20).get_page(request.GET.get("page"))
+            page = Paginator(selectors.search_posts(request.user, filters), 20).get_page(
+                request.GET.get("page")
+            )
             for row in page:
                 row.snippet_html = selectors.snippet_html(row.snippet)
     if form.is_bound and form.errors:
@@ -564,7 +646,12 @@ def search(request):
     return render(
         request,
         "forum/search.html",
-        {"form": form, "page": page, "query_string": query.urlencode(), "categories": selectors.readable_categories(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "categories": selectors.readable_categories(request.user),
+        },
         status=status,
     )
 
@@ -584,7 +671,9 @@ def profile(request, handle):
             "profile": row,
             "recent": selectors.recent_posts_by(request.user, row.user_id),
             "is_suspended": bool(row.suspended_until and row.suspended_until > timezone.now()),
-            "can_suspend": perms.is_moderator(request.user) and not perms.is_moderator(row.user) and row.user_id != request.user.pk,
+            "can_suspend": perms.is_moderator(request.user)
+            and not perms.is_moderator(row.user)
+            and row.user_id != request.user.pk,
         },
     )
 
@@ -592,22 +681,31 @@ def profile(request, handle):
 @member_required
 def edit_profile(request):
     current = services.profile_for(request.user)
-    form = ProfileForm(request.POST or None, request.FILES or None, initial={"handle": current.handle, "bio": current.bio})
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"handle": current.handle, "bio": current.bio},
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
                 services.update_profile(
-                    user=request.user, handle=form.cleaned_data["handle"], bio=form.cleaned_data["bio"],
-                    avatar=request.FILES.get("avatar"), remove_avatar=form.cleaned_data["remove_avatar"],
-                )  # fmt: skip
+                    user=request.user,
+                    handle=form.cleaned_data["handle"],
+                    bio=form.cleaned_data["bio"],
+                    avatar=request.FILES.get("avatar"),
+                    remove_avatar=form.cleaned_data["remove_avatar"],
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
                 messages.success(request, "Profile saved.")
                 return redirect("forum:profile", handle=form.cleaned_data["handle"])
-    return render(request, "forum/profile_form.html", {"form": form, "profile": current}, status=status)
+    return render(
+        request, "forum/profile_form.html", {"form": form, "profile": current}, status=status
+    )
 
 
 @role_required(Role.MODERATOR)
@@ -623,14 +721,22 @@ def suspend(request, handle):
             days = form.cleaned_data["days"]
             until = timezone.now() + timedelta(days=days) if days else None
             try:
-                services.suspend_member(acting_user=request.user, user=row.user, until=until, reason=form.cleaned_data["reason"])
+                services.suspend_member(
+                    acting_user=request.user,
+                    user=row.user,
+                    until=until,
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             except ApplicationError as error:
                 status = _refuse(error)
                 form.add_error(None, error.message)
             else:
-                messages.success(request, f"@{row.handle} suspended." if until else f"@{row.handle} may post again.")
+                messages.success(
+                    request,
+                    f"@{row.handle} suspended." if until else f"@{row.handle} may post again.",
+                )
                 return redirect("forum:profile", handle=row.handle)
     return render(request, "forum/suspend.html", {"form": form, "profile": row}, status=status)
 
@@ -645,7 +751,11 @@ def moderation(request):
     return render(
         request,
         "forum/moderation.html",
-        {"reports": queue["reports"], "pending": queue["pending"], "suspended": selectors.suspended_profiles()},
+        {
+            "reports": queue["reports"],
+            "pending": queue["pending"],
+            "suspended": selectors.suspended_profiles(),
+        },
     )
 
 
@@ -653,7 +763,9 @@ def moderation(request):
 @require_POST
 def resolve_report(request, report_id):
     report = get_object_or_404(Report, pk=report_id)
-    services.resolve_report(acting_user=request.user, report=report, hide=request.POST.get("hide") == "1")
+    services.resolve_report(
+        acting_user=request.user, report=report, hide=request.POST.get("hide") == "1"
+    )
     messages.success(request, "Report closed.")
     return redirect("forum:moderation")
 
@@ -686,7 +798,9 @@ def settings_page(request):
 @role_required(Role.ADMIN)
 @require_GET
 def manage_categories(request):
-    return render(request, "forum/categories.html", {"categories": selectors.categories_for(request.user)})
+    return render(
+        request, "forum/categories.html", {"categories": selectors.categories_for(request.user)}
+    )
 
 
 @role_required(Role.ADMIN)
@@ -694,7 +808,10 @@ def category_form(request, category_id=None):
     instance = get_object_or_404(Category, pk=category_id) if category_id else None
     initial = {}
     if instance:
-        initial = {f: getattr(instance, f) for f in ("name", "slug", "description", "kind", "visibility", "posting", "position")}
+        initial = {
+            f: getattr(instance, f)
+            for f in ("name", "slug", "description", "kind", "visibility", "posting", "position")
+        }
         initial["parent"] = instance.parent
     form = CategoryForm(request.POST or None, initial=initial, instance=instance)
     status = 200
@@ -703,7 +820,9 @@ def category_form(request, category_id=None):
         if form.is_valid():
             try:
                 if instance:
-                    services.update_category(acting_user=request.user, category=instance, **form.cleaned_data)
+                    services.update_category(
+                        acting_user=request.user, category=instance, **form.cleaned_data
+                    )
                 else:
                     services.create_category(acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -711,7 +830,9 @@ def category_form(request, category_id=None):
             else:
                 messages.success(request, "Category saved.")
                 return redirect("forum:manage_categories")
-    return render(request, "forum/category_form.html", {"form": form, "category": instance}, status=status)
+    return render(
+        request, "forum/category_form.html", {"form": form, "category": instance}, status=status
+    )
 
 
 @role_required(Role.ADMIN)

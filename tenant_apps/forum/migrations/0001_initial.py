@@ -9,283 +9,674 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('slug', models.SlugField(max_length=80)),
-                ('description', models.TextField(blank=True, max_length=2000)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('discussion', 'Discussion'), ('qa', 'Questions and answers')], default='discussion', max_length=16)),
-                ('visibility', models.CharField(choices=[('public', 'Everyone, visitors included'), ('members', 'Signed-in members'), ('staff', 'Moderators and admins')], default='public', max_length=16)),
-                ('posting', models.CharField(choices=[('members', 'Members start threads and reply'), ('reply_only', 'Moderators start threads, members reply'), ('moderators', 'Moderators only')], default='members', max_length=16)),
-                ('thread_count', models.PositiveIntegerField(default=0)),
-                ('post_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='forum.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("slug", models.SlugField(max_length=80)),
+                ("description", models.TextField(blank=True, max_length=2000)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("discussion", "Discussion"), ("qa", "Questions and answers")],
+                        default="discussion",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Everyone, visitors included"),
+                            ("members", "Signed-in members"),
+                            ("staff", "Moderators and admins"),
+                        ],
+                        default="public",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "posting",
+                    models.CharField(
+                        choices=[
+                            ("members", "Members start threads and reply"),
+                            ("reply_only", "Moderators start threads, members reply"),
+                            ("moderators", "Moderators only"),
+                        ],
+                        default="members",
+                        max_length=16,
+                    ),
+                ),
+                ("thread_count", models.PositiveIntegerField(default=0)),
+                ("post_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="forum.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ForumSettings',
+            name="ForumSettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('approve_first_posts', models.PositiveSmallIntegerField(default=0, help_text="A new member's first N posts wait for a moderator's approval (0: off).")),
-                ('allow_downvotes', models.BooleanField(default=True)),
-                ('edit_window_minutes', models.PositiveIntegerField(default=0, help_text='Members may edit their posts for this long (0: always).')),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "approve_first_posts",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="A new member's first N posts wait for a moderator's approval (0: off).",
+                    ),
+                ),
+                ("allow_downvotes", models.BooleanField(default=True)),
+                (
+                    "edit_window_minutes",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Members may edit their posts for this long (0: always).",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'forum settings',
-                'verbose_name_plural': 'forum settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='forum_settings_single'), models.CheckConstraint(condition=models.Q(('approve_first_posts__lte', 20)), name='forum_settings_approve_max')],
+                "verbose_name": "forum settings",
+                "verbose_name_plural": "forum settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="forum_settings_single"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("approve_first_posts__lte", 20)),
+                        name="forum_settings_approve_max",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_opening', models.BooleanField(default=False)),
-                ('heading', models.CharField(blank=True, max_length=200)),
-                ('body', models.TextField(max_length=50000)),
-                ('mentions', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('edit_count', models.PositiveIntegerField(default=0)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('score', models.IntegerField(default=0)),
-                ('is_approved', models.BooleanField(default=True)),
-                ('is_hidden', models.BooleanField(default=False)),
-                ('hidden_reason', models.CharField(blank=True, max_length=300)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('search_vector', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('heading', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('body', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forum_posts', to=settings.AUTH_USER_MODEL)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replies', to='forum.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_opening", models.BooleanField(default=False)),
+                ("heading", models.CharField(blank=True, max_length=200)),
+                ("body", models.TextField(max_length=50000)),
+                ("mentions", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("edit_count", models.PositiveIntegerField(default=0)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("score", models.IntegerField(default=0)),
+                ("is_approved", models.BooleanField(default=True)),
+                ("is_hidden", models.BooleanField(default=False)),
+                ("hidden_reason", models.CharField(blank=True, max_length=300)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "search_vector",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector(
+                                "heading", config="english", weight="A"
+                            ),
+                            "||",
+                            django.contrib.postgres.search.SearchVector(
+                                "body", config="english", weight="B"
+                            ),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="forum_posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reply_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replies",
+                        to="forum.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PostRevision',
+            name="PostRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('heading', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('edited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='forum.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("heading", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="forum.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='forum_profile', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('handle', models.SlugField(max_length=30)),
-                ('bio', models.TextField(blank=True, max_length=2000)),
-                ('avatar', models.ImageField(blank=True, max_length=300, upload_to='forum/avatars/')),
-                ('post_count', models.PositiveIntegerField(default=0)),
-                ('reputation', models.IntegerField(default=0)),
-                ('suspended_until', models.DateTimeField(blank=True, null=True)),
-                ('suspension_reason', models.CharField(blank=True, max_length=300)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="forum_profile",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("handle", models.SlugField(max_length=30)),
+                ("bio", models.TextField(blank=True, max_length=2000)),
+                (
+                    "avatar",
+                    models.ImageField(blank=True, max_length=300, upload_to="forum/avatars/"),
+                ),
+                ("post_count", models.PositiveIntegerField(default=0)),
+                ("reputation", models.IntegerField(default=0)),
+                ("suspended_until", models.DateTimeField(blank=True, null=True)),
+                ("suspension_reason", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['handle'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('handle'), name='forum_profile_handle_ci')],
+                "ordering": ["handle"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("handle"),
+                        name="forum_profile_handle_ci",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('spam', 'Spam'), ('abuse', 'Abusive or harassing'), ('off_topic', 'Off topic'), ('other', 'Something else')], max_length=16)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('resolution', models.CharField(blank=True, choices=[('', 'Open'), ('dismissed', 'Dismissed'), ('actioned', 'Post hidden')], default='', max_length=16)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='forum.post')),
-                ('reporter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("spam", "Spam"),
+                            ("abuse", "Abusive or harassing"),
+                            ("off_topic", "Off topic"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "resolution",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Open"),
+                            ("dismissed", "Dismissed"),
+                            ("actioned", "Post hidden"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="forum.post",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30)),
-                ('slug', models.SlugField(max_length=30)),
-                ('description', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30)),
+                ("slug", models.SlugField(max_length=30)),
+                ("description", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('slug'), name='forum_tag_slug_ci_unique')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("slug"),
+                        name="forum_tag_slug_ci_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_post_at', models.DateTimeField(db_index=True)),
-                ('reply_count', models.PositiveIntegerField(default=0)),
-                ('score', models.IntegerField(default=0)),
-                ('is_pinned', models.BooleanField(default=False)),
-                ('is_locked', models.BooleanField(default=False)),
-                ('is_approved', models.BooleanField(default=True)),
-                ('slow_mode_seconds', models.PositiveIntegerField(default=0)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('accepted_post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forum.post')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='threads', to='forum.category')),
-                ('last_poster', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forum.thread')),
-                ('tags', models.ManyToManyField(blank=True, related_name='threads', to='forum.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_post_at", models.DateTimeField(db_index=True)),
+                ("reply_count", models.PositiveIntegerField(default=0)),
+                ("score", models.IntegerField(default=0)),
+                ("is_pinned", models.BooleanField(default=False)),
+                ("is_locked", models.BooleanField(default=False)),
+                ("is_approved", models.BooleanField(default=True)),
+                ("slow_mode_seconds", models.PositiveIntegerField(default=0)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "accepted_post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="forum.post",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="threads",
+                        to="forum.category",
+                    ),
+                ),
+                (
+                    "last_poster",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="forum.thread",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(blank=True, related_name="threads", to="forum.tag"),
+                ),
             ],
             options={
-                'ordering': ['-is_pinned', '-last_post_at', '-id'],
+                "ordering": ["-is_pinned", "-last_post_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='post',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='forum.thread'),
+            model_name="post",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="posts", to="forum.thread"
+            ),
         ),
         migrations.CreateModel(
-            name='ThreadRead',
+            name="ThreadRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_read_at', models.DateTimeField()),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='forum.thread')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_read_at", models.DateTimeField()),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="forum.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now=True)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='forum.post')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.SmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now=True)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="forum.post",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Watch',
+            name="Watch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='forum.category')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='watches', to='forum.thread')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="forum.category",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watches",
+                        to="forum.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('slug'), name='forum_category_slug_ci_unique'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("slug"), name="forum_category_slug_ci_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='forum_category_not_own_parent'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="forum_category_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['discussion', 'qa'])), name='forum_kind'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["discussion", "qa"])), name="forum_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('visibility__in', ['public', 'members', 'staff'])), name='forum_category_visibility'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("visibility__in", ["public", "members", "staff"])),
+                name="forum_category_visibility",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('posting__in', ['members', 'reply_only', 'moderators'])), name='forum_category_posting'),
+            model_name="category",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("posting__in", ["members", "reply_only", "moderators"])),
+                name="forum_category_posting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('post', 'reporter'), name='forum_one_open_report_per_reporter'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resolved_at__isnull", True)),
+                fields=("post", "reporter"),
+                name="forum_one_open_report_per_reporter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['spam', 'abuse', 'off_topic', 'other'])), name='forum_report_reason'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason__in", ["spam", "abuse", "off_topic", "other"])),
+                name="forum_report_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['category', '-last_post_at'], name='forum_thread_cat_latest'),
+            model_name="thread",
+            index=models.Index(
+                fields=["category", "-last_post_at"], name="forum_thread_cat_latest"
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['-score'], name='forum_thread_score'),
+            model_name="thread",
+            index=models.Index(fields=["-score"], name="forum_thread_score"),
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(('slow_mode_seconds__lte', 86400)), name='forum_thread_slow_mode_max'),
+            model_name="thread",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("slow_mode_seconds__lte", 86400)),
+                name="forum_thread_slow_mode_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('id')), _negated=True), name='forum_thread_not_merged_into_itself'),
+            model_name="thread",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("id")), _negated=True),
+                name="forum_thread_not_merged_into_itself",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='forum_post_search_gin'),
+            model_name="post",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="forum_post_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['thread', 'created_at'], name='forum_post_thread_created'),
+            model_name="post",
+            index=models.Index(fields=["thread", "created_at"], name="forum_post_thread_created"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', '-created_at'], name='forum_post_author_recent'),
+            model_name="post",
+            index=models.Index(fields=["author", "-created_at"], name="forum_post_author_recent"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_opening', True)), fields=('thread',), name='forum_one_opening_post'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_opening", True)),
+                fields=("thread",),
+                name="forum_one_opening_post",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('reply_to', models.F('id')), _negated=True), name='forum_post_not_reply_to_itself'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reply_to", models.F("id")), _negated=True),
+                name="forum_post_not_reply_to_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='threadread',
-            constraint=models.UniqueConstraint(fields=('user', 'thread'), name='forum_one_read_per_thread'),
+            model_name="threadread",
+            constraint=models.UniqueConstraint(
+                fields=("user", "thread"), name="forum_one_read_per_thread"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('post', 'user'), name='forum_one_vote_per_user'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("post", "user"), name="forum_one_vote_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__in', [-1, 1])), name='forum_vote_value'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__in", [-1, 1])), name="forum_vote_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category__isnull', False), ('thread__isnull', True)), models.Q(('category__isnull', True), ('thread__isnull', False)), _connector='OR'), name='forum_watch_one_target'),
+            model_name="watch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("category__isnull", False), ("thread__isnull", True)),
+                    models.Q(("category__isnull", True), ("thread__isnull", False)),
+                    _connector="OR",
+                ),
+                name="forum_watch_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(condition=models.Q(('thread__isnull', False)), fields=('user', 'thread'), name='forum_watch_thread_unique'),
+            model_name="watch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("thread__isnull", False)),
+                fields=("user", "thread"),
+                name="forum_watch_thread_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='watch',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('user', 'category'), name='forum_watch_category_unique'),
+            model_name="watch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", False)),
+                fields=("user", "category"),
+                name="forum_watch_category_unique",
+            ),
         ),
     ]

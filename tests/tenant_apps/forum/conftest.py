@@ -52,3 +52,20 @@ def general(alpha, alpha_owner):
     from forum_factories import make_category
 
     return make_category(alpha, alpha_owner, name="General")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_forum_settings(alpha, beta):
+    """The settings row is cached; a rolled-back test must not leave its cached copy behind."""
+    from django.core.cache import cache
+
+    from tenant_apps.forum.services import SETTINGS_CACHE_KEY
+
+    def clear():
+        for org in (alpha, beta):
+            with tenant_context(org):
+                cache.delete(SETTINGS_CACHE_KEY)
+
+    clear()
+    yield
+    clear()

@@ -36,7 +36,9 @@ def make_category(org, admin, **data):
 
 def make_thread(org, author, category, *, title="Hello world", body="First post", tags=()):
     with tenant_context(org):
-        return services.create_thread(author=author, category=category, title=title, body=body, tags=tags)
+        return services.create_thread(
+            author=author, category=category, title=title, body=body, tags=tags
+        )
 
 
 def make_reply(org, author, thread, *, body="A reply", reply_to=None):
