@@ -55,16 +55,21 @@ def general(alpha, alpha_owner):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_forum_settings(alpha, beta):
-    """The settings row is cached; a rolled-back test must not leave its cached copy behind."""
+def _fresh_forum_settings(django_db_setup, django_db_blocker):
+    """The settings row is cached; a rolled-back test must not leave its cached copy behind.
+    (Not tied to the `db` fixture, so that tests using `committed` really commit.)"""
     from django.core.cache import cache
+    from django.db import connection
 
     from tenant_apps.forum.services import SETTINGS_CACHE_KEY
+    from tenants.models import Organization
 
     def clear():
-        for org in (alpha, beta):
-            with tenant_context(org):
-                cache.delete(SETTINGS_CACHE_KEY)
+        with django_db_blocker.unblock():
+            for org in Organization.objects.filter(schema_name__in=["alpha", "beta"]):
+                with tenant_context(org):
+                    cache.delete(SETTINGS_CACHE_KEY)
+            connection.set_schema_to_public()
 
     clear()
     yield

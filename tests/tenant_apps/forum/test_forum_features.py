@@ -367,6 +367,7 @@ def test_suspended_member_cannot_post_or_vote_until_the_time(
     Profile.objects.filter(user=reader).update(
         suspended_until=timezone.now() - timedelta(seconds=1)
     )
+    reader.forum_profile.refresh_from_db()
     make_reply(alpha, reader, thread)
     assert AuditEntry.objects.filter(action="forum.member_suspended").exists()
 
