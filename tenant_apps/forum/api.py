@@ -338,15 +338,21 @@ class UploadSerializer(serializers.Serializer):
 # -- views ---------------------------------------------------------------------------------
 
 
+def _id(pk) -> int:
+    if not str(pk).isdigit():
+        raise Http404
+    return int(pk)
+
+
 def _thread(request, pk) -> Thread:
-    thread = selectors.thread_for(request.user, int(pk))
+    thread = selectors.thread_for(request.user, _id(pk))
     if thread is None:
         raise Http404
     return thread
 
 
 def _post(request, pk) -> Post:
-    post = selectors.post_for(request.user, int(pk))
+    post = selectors.post_for(request.user, _id(pk))
     if post is None:
         raise Http404
     return post
@@ -700,7 +706,7 @@ class ReportViewSet(viewsets.GenericViewSet, mixins.ListModelMixin):
     @extend_schema(request=ResolveSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        report = get_object_or_404(Report, pk=pk)
+        report = get_object_or_404(Report, pk=_id(pk))
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.resolve_report(
