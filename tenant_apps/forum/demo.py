@@ -141,8 +141,8 @@ def seed(*, organization, owner) -> None:
     cache.delete(services.SETTINGS_CACHE_KEY)
     services.create_reply(
         author=_member(organization, f"otto@{domain}", "Otto Fresh"),
-        thread=old,
-        body="My first post: fruit!",
+        thread=welcome,
+        body="Hello, I am new here!",
     )
     services.suspend_member(
         acting_user=mod, user=newbie, until=timezone.now() + timedelta(days=7), reason="Spam"
