@@ -1,3 +1,40 @@
-app_name = "forum"
+from django.urls import path
 
-urlpatterns: list = []
+from tenant_apps.forum import views
+
+app_name = "forum"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.create_thread, name="create_thread"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("c/<slug:slug>/watch/", views.watch_category, name="watch_category"),
+    path("t/<int:thread_id>/", views.thread, name="thread"),
+    path("t/<int:thread_id>/posts/", views.thread_posts, name="thread_posts"),
+    path("t/<int:thread_id>/reply/", views.reply, name="reply"),
+    path("t/<int:thread_id>/watch/", views.watch_thread, name="watch_thread"),
+    path("t/<int:thread_id>/moderate/", views.moderate_thread, name="moderate_thread"),
+    path("t/<int:thread_id>/accept/<int:post_id>/", views.accept, name="accept"),
+    path("p/<int:post_id>/", views.post, name="post"),
+    path("p/<int:post_id>/edit/", views.edit_post, name="edit_post"),
+    path("p/<int:post_id>/delete/", views.delete_post, name="delete_post"),
+    path("p/<int:post_id>/restore/", views.restore_post, name="restore_post"),
+    path("p/<int:post_id>/vote/", views.vote, name="vote"),
+    path("p/<int:post_id>/report/", views.report_post, name="report_post"),
+    path("p/<int:post_id>/hide/", views.hide_post, name="hide_post"),
+    path("p/<int:post_id>/approve/", views.approve_post, name="approve_post"),
+    path("p/<int:post_id>/history/", views.post_history, name="post_history"),
+    path("tags/", views.tags, name="tags"),
+    path("tags/<slug:slug>/", views.tag, name="tag"),
+    path("search/", views.search, name="search"),
+    path("upload/", views.upload, name="upload"),
+    path("u/<slug:handle>/", views.profile, name="profile"),
+    path("u/<slug:handle>/suspend/", views.suspend, name="suspend"),
+    path("profile/", views.edit_profile, name="edit_profile"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/reports/<int:report_id>/", views.resolve_report, name="resolve_report"),
+    path("settings/", views.settings_page, name="settings"),
+    path("categories/", views.manage_categories, name="manage_categories"),
+    path("categories/new/", views.category_form, name="create_category"),
+    path("categories/<int:category_id>/edit/", views.category_form, name="edit_category"),
+    path("categories/<int:category_id>/delete/", views.delete_category, name="delete_category"),
+]
