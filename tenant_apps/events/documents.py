@@ -38,7 +38,7 @@ def when_text(event) -> str:
     end = local_time(event.ends_at, event.timezone)
     same_day = start.date() == end.date()
     end_text = f"{end:%H:%M}" if same_day else f"{end:%a %d %b %Y %H:%M}"
-    return f"{start:%a %d %b %Y %H:%M} – {end_text} ({event.timezone})"
+    return f"{start:%a %d %b %Y %H:%M} - {end_text} ({event.timezone})"
 
 
 def where_text(event) -> str:

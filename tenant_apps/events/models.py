@@ -40,7 +40,8 @@ class EventSettings(models.Model):
         default=False, help_text="Buyers may reserve paid tickets and pay at the door."
     )
     require_login = models.BooleanField(
-        default=False, help_text="Only signed-in members may register (otherwise an email is enough)."
+        default=False,
+        help_text="Only signed-in members may register (otherwise an email is enough).",
     )
 
     class Meta:
@@ -269,7 +270,7 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.ticket_type_id}"
+        return f"{self.quantity} x {self.ticket_type_id}"
 
 
 class TicketStatus(models.TextChoices):

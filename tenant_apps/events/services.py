@@ -63,8 +63,9 @@ def update_settings(*, acting_user, **values) -> EventSettings:
     for field, value in values.items():
         setattr(current, field, value)
     current.save()
-    log_action(acting_user=acting_user, action="events.settings_changed", before=before,
-               after=values)  # fmt: skip
+    log_action(
+        acting_user=acting_user, action="events.settings_changed", before=before, after=values
+    )
     return current
 
 
@@ -88,9 +89,17 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
 # -- events --------------------------------------------------------------------------------
 
 EVENT_FIELDS = (
-    "title", "description", "venue_name", "address", "online_url", "starts_at", "ends_at",
-    "timezone", "capacity", "status",
-)  # fmt: skip
+    "title",
+    "description",
+    "venue_name",
+    "address",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "capacity",
+    "status",
+)
 
 
 def _clean_event(values: dict, *, event: Event | None = None) -> dict:
@@ -200,8 +209,13 @@ def update_event(*, acting_user, event: Event, cover=None, remove_cover=False, *
     event.save()
     if old_cover and old_cover != event.cover:
         transaction.on_commit(lambda: default_storage.delete(old_cover))
-    log_action(acting_user=acting_user, action="events.event_changed", target=event,
-               before=before, after={f: str(getattr(event, f)) for f in EVENT_FIELDS})  # fmt: skip
+    log_action(
+        acting_user=acting_user,
+        action="events.event_changed",
+        target=event,
+        before=before,
+        after={f: str(getattr(event, f)) for f in EVENT_FIELDS},
+    )
     return event
 
 
@@ -220,9 +234,15 @@ def delete_event(*, acting_user, event: Event) -> None:
 # -- ticket types --------------------------------------------------------------------------
 
 TYPE_FIELDS = (
-    "name", "description", "price", "quantity", "sales_start", "sales_end", "max_per_order",
+    "name",
+    "description",
+    "price",
+    "quantity",
+    "sales_start",
+    "sales_end",
+    "max_per_order",
     "position",
-)  # fmt: skip
+)
 
 
 def _clean_type(values: dict, *, event: Event, ticket_type: TicketType | None = None) -> dict:
@@ -267,17 +287,27 @@ def _clean_type(values: dict, *, event: Event, ticket_type: TicketType | None = 
 @transaction.atomic
 def create_ticket_type(*, acting_user, event: Event, **values) -> TicketType:
     values = _clean_type({f: values.get(f) for f in TYPE_FIELDS}, event=event)
-    if values["price"] > 0 and not payments.payments_enabled(event_organization()):
-        if not get_settings().allow_offline_payment:
-            raise ValidationError(
-                {"price": [f"{payments.not_set_up_reason(event_organization())} "
-                           "Allow paying at the door in the event settings to sell paid tickets."]}
-            )  # fmt: skip
+    organization = event_organization()
+    if (
+        values["price"] > 0
+        and not payments.payments_enabled(organization)
+        and not get_settings().allow_offline_payment
+    ):
+        raise ValidationError(
+            {
+                "price": [
+                    f"{payments.not_set_up_reason(organization)} "
+                    "Allow paying at the door in the event settings to sell paid tickets."
+                ]
+            }
+        )
     try:
         with transaction.atomic():
             ticket_type = TicketType.objects.create(event=event, **values)
     except IntegrityError as error:
-        raise ValidationError({"name": ["This event already has a ticket type of that name."]}) from error
+        raise ValidationError(
+            {"name": ["This event already has a ticket type of that name."]}
+        ) from error
     log_action(acting_user=acting_user, action="events.ticket_type_created", target=ticket_type)
     return ticket_type
 
@@ -295,7 +325,9 @@ def update_ticket_type(*, acting_user, ticket_type: TicketType, **values) -> Tic
         with transaction.atomic():
             locked.save()
     except IntegrityError as error:
-        raise ValidationError({"name": ["This event already has a ticket type of that name."]}) from error
+        raise ValidationError(
+            {"name": ["This event already has a ticket type of that name."]}
+        ) from error
     log_action(acting_user=acting_user, action="events.ticket_type_changed", target=locked)
     return locked
 
@@ -347,7 +379,9 @@ def _take_seats(event: Event, wanted: list[tuple[TicketType, int]], *, counter: 
             pk=ticket_type.pk, sold__lte=F("quantity") - F("held") - quantity
         ).update(**{counter: F(counter) + quantity})
         if not changed:
-            raise ValidationError({"items": [f"Only {ticket_type.left} “{ticket_type.name}” left."]})
+            raise ValidationError(
+                {"items": [f"Only {ticket_type.left} “{ticket_type.name}” left."]}
+            )
     changed = Event.objects.filter(pk=event.pk, sold__lte=F("capacity") - F("held") - total).update(
         **{counter: F(counter) + total}
     )
@@ -444,7 +478,9 @@ def place_order(
     email, name = _clean_buyer(email, name)
     settings_row = get_settings()
     if settings_row.require_login and (user is None or not user.is_authenticated):
-        raise ApplicationError("Sign in to register for events on this site.", code="login_required")
+        raise ApplicationError(
+            "Sign in to register for events on this site.", code="login_required"
+        )
     user = user if user is not None and user.is_authenticated else None
     now = timezone.now()
     with transaction.atomic():
@@ -472,11 +508,18 @@ def place_order(
         counter = "held" if status == OrderStatus.PENDING else "sold"
         _take_seats(event, wanted, counter=counter)
         order = Order.objects.create(
-            event=event, user=user, email=email, name=name, status=status,
-            payment_method=method, total=total, currency=event.currency,
+            event=event,
+            user=user,
+            email=email,
+            name=name,
+            status=status,
+            payment_method=method,
+            total=total,
+            currency=event.currency,
             hold_expires_at=now + timedelta(minutes=settings_row.hold_minutes)
-            if status == OrderStatus.PENDING else None,
-        )  # fmt: skip
+            if status == OrderStatus.PENDING
+            else None,
+        )
         OrderLine.objects.bulk_create(
             OrderLine(order=order, ticket_type=t, quantity=q, unit_price=t.price) for t, q in wanted
         )
@@ -514,12 +557,14 @@ def start_checkout(*, organization, order: Order, success_url=None, cancel_url=N
                 for line in lines
             ],
             currency=order.currency.lower(),
-            success_url=success_url(order) if success_url else absolute(f"/events/orders/{order.token}/"),
+            success_url=success_url(order)
+            if success_url
+            else absolute(f"/events/orders/{order.token}/"),
             cancel_url=cancel_url(order) if cancel_url else absolute(f"/events/{order.event_id}/"),
             metadata={ORDER_METADATA_KEY: str(order.pk)},
             customer_email=order.email,
             reference=f"event-order-{order.pk}",
-        )  # fmt: skip
+        )
     except (payments.PaymentFailed, payments.PaymentsNotSetUp, ValidationError):
         expire_order(order_id=order.pk, force=True)
         raise
@@ -542,7 +587,9 @@ def expire_order(*, order_id: int, force: bool = False) -> bool:
             condition &= Q(hold_expires_at__lte=timezone.now())
         if not Order.objects.filter(condition).update(status=OrderStatus.EXPIRED):
             return False
-        lines = list(OrderLine.objects.filter(order_id=order_id).values_list("ticket_type_id", "quantity"))
+        lines = list(
+            OrderLine.objects.filter(order_id=order_id).values_list("ticket_type_id", "quantity")
+        )
         _give_back(order.event_id, lines, counter="held")
         _seats_freed(order.event_id)
     return True
@@ -553,9 +600,13 @@ def release_lapsed_holds() -> int:
     the per-hold tasks)."""
     now = timezone.now()
     released = 0
-    for order_id in Order.objects.filter(status=OrderStatus.PENDING, hold_expires_at__lte=now).values_list("pk", flat=True):
+    for order_id in Order.objects.filter(
+        status=OrderStatus.PENDING, hold_expires_at__lte=now
+    ).values_list("pk", flat=True):
         released += expire_order(order_id=order_id)
-    for entry_id in WaitlistEntry.objects.filter(status=WaitlistStatus.OFFERED, offer_expires_at__lte=now).values_list("pk", flat=True):
+    for entry_id in WaitlistEntry.objects.filter(
+        status=WaitlistStatus.OFFERED, offer_expires_at__lte=now
+    ).values_list("pk", flat=True):
         released += expire_offer(entry_id=entry_id)
     return released
 
@@ -603,7 +654,9 @@ def confirm_paid_order(*, session: dict) -> Order | None:
             _issue_tickets(order)
             _publish_sales(event.pk)
             if order.waitlist_entry_id:
-                WaitlistEntry.objects.filter(pk=order.waitlist_entry_id).update(status=WaitlistStatus.CLAIMED)
+                WaitlistEntry.objects.filter(pk=order.waitlist_entry_id).update(
+                    status=WaitlistStatus.CLAIMED
+                )
         else:
             order.status = OrderStatus.CANCELLED
             order.cancelled_at = timezone.now()
@@ -618,21 +671,28 @@ def refund_late_payment(*, order_id: int) -> None:
     if order.refunded_amount >= order.total or not order.stripe_payment_intent:
         return
     result = payments.refund(
-        organization=event_organization(), payment_intent_id=order.stripe_payment_intent,
+        organization=event_organization(),
+        payment_intent_id=order.stripe_payment_intent,
         reference=f"event-order-{order.pk}-late",
-    )  # fmt: skip
+    )
     Order.objects.filter(pk=order.pk).update(refunded_amount=F("total"))
     from tenant_apps.events import emails
 
-    emails.send(to=order.email, subject=f"Your payment for {order.event.title} was refunded",
-                template="late_refund", context={"order": order, "refund": result})  # fmt: skip
+    emails.send(
+        to=order.email,
+        subject=f"Your payment for {order.event.title} was refunded",
+        template="late_refund",
+        context={"order": order, "refund": result},
+    )
 
 
 @transaction.atomic
 def mark_paid(*, acting_user, order: Order) -> Order:
     """A pay-at-the-door order was paid (admins)."""
     if order.payment_method != PaymentMethod.OFFLINE or order.status != OrderStatus.CONFIRMED:
-        raise ValidationError({"order": ["Only confirmed pay-at-the-door orders can be marked paid."]})
+        raise ValidationError(
+            {"order": ["Only confirmed pay-at-the-door orders can be marked paid."]}
+        )
     Order.objects.filter(pk=order.pk, paid_at__isnull=True).update(paid_at=timezone.now())
     log_action(acting_user=acting_user, action="events.order_marked_paid", target=order)
     order.refresh_from_db()
@@ -655,16 +715,20 @@ def _refund_amount(*, order: Order, amount: Decimal, reference: str) -> Decimal:
     if amount <= 0:
         return Decimal(0)
     payments.refund(
-        organization=event_organization(), payment_intent_id=order.stripe_payment_intent,
-        amount=to_minor_units(amount, order.currency), reason="requested_by_customer",
+        organization=event_organization(),
+        payment_intent_id=order.stripe_payment_intent,
+        amount=to_minor_units(amount, order.currency),
+        reason="requested_by_customer",
         reference=reference,
-    )  # fmt: skip
+    )
     Order.objects.filter(pk=order.pk).update(refunded_amount=F("refunded_amount") + amount)
     order.refunded_amount += amount
     return amount
 
 
-def cancel_ticket(*, acting_user, ticket: Ticket, refund: bool = True, notify: bool = True) -> Decimal:
+def cancel_ticket(
+    *, acting_user, ticket: Ticket, refund: bool = True, notify: bool = True
+) -> Decimal:
     """Cancel one attendee's ticket (admins): the seat goes back on sale (or to the waiting
     list), a card payment for it is refunded through Stripe, and the attendee is emailed.
     Returns the amount refunded. A second call changes nothing."""
@@ -678,13 +742,21 @@ def cancel_ticket(*, acting_user, ticket: Ticket, refund: bool = True, notify: b
         order = Order.objects.select_for_update().get(pk=ticket.order_id)
         refunded = Decimal(0)
         if refund:
-            refunded = _refund_amount(order=order, amount=ticket.price, reference=f"event-ticket-{ticket.pk}")
+            refunded = _refund_amount(
+                order=order, amount=ticket.price, reference=f"event-ticket-{ticket.pk}"
+            )
             if refunded:
                 Ticket.objects.filter(pk=ticket.pk).update(refunded=True)
         if not order.tickets.filter(status=TicketStatus.VALID).exists():
-            Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED, cancelled_at=timezone.now())
-        log_action(acting_user=acting_user, action="events.ticket_cancelled", target=ticket,
-                   after={"refunded": str(refunded)})  # fmt: skip
+            Order.objects.filter(pk=order.pk).update(
+                status=OrderStatus.CANCELLED, cancelled_at=timezone.now()
+            )
+        log_action(
+            acting_user=acting_user,
+            action="events.ticket_cancelled",
+            target=ticket,
+            after={"refunded": str(refunded)},
+        )
         _seats_freed(ticket.event_id)
         _publish_sales(ticket.event_id)
         if notify:
@@ -714,12 +786,20 @@ def cancel_order(*, acting_user, order: Order, refund: bool = True) -> Decimal:
             _give_back(order.event_id, list(lines.items()), counter="sold")
             if refund:
                 amount = sum((t.price for t in tickets), Decimal(0))
-                total_refunded = _refund_amount(order=order, amount=amount, reference=f"event-order-{order.pk}-cancel")
+                total_refunded = _refund_amount(
+                    order=order, amount=amount, reference=f"event-order-{order.pk}-cancel"
+                )
                 if total_refunded:
                     Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(refunded=True)
-            Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELLED, cancelled_at=timezone.now())
-        log_action(acting_user=acting_user, action="events.order_cancelled", target=order,
-                   after={"refunded": str(total_refunded)})  # fmt: skip
+            Order.objects.filter(pk=order.pk).update(
+                status=OrderStatus.CANCELLED, cancelled_at=timezone.now()
+            )
+        log_action(
+            acting_user=acting_user,
+            action="events.order_cancelled",
+            target=order,
+            after={"refunded": str(total_refunded)},
+        )
         transaction.on_commit(lambda: _queue("send_order_cancelled", order.pk, str(total_refunded)))
     if order.status == OrderStatus.PENDING:
         expire_order(order_id=order.pk, force=True)
@@ -736,16 +816,32 @@ def cancel_event(*, acting_user, event: Event) -> Event:
         event.status = EventStatus.CANCELLED
         event.cancelled_at = timezone.now()
         event.save(update_fields=["status", "cancelled_at", "updated_at"])
-        offered = list(WaitlistEntry.objects.filter(event=event, status=WaitlistStatus.OFFERED).values_list("ticket_type_id", flat=True))
+        offered = list(
+            WaitlistEntry.objects.filter(event=event, status=WaitlistStatus.OFFERED).values_list(
+                "ticket_type_id", flat=True
+            )
+        )
         if offered:
             _give_back(event.pk, [(type_id, 1) for type_id in offered], counter="held")
-        WaitlistEntry.objects.filter(event=event, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]).update(status=WaitlistStatus.CANCELLED)
-        order_ids = list(event.orders.filter(status__in=[OrderStatus.CONFIRMED, OrderStatus.PENDING]).values_list("pk", flat=True))
-        log_action(acting_user=acting_user, action="events.event_cancelled", target=event,
-                   after={"orders": len(order_ids)})  # fmt: skip
+        WaitlistEntry.objects.filter(
+            event=event, status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
+        ).update(status=WaitlistStatus.CANCELLED)
+        order_ids = list(
+            event.orders.filter(
+                status__in=[OrderStatus.CONFIRMED, OrderStatus.PENDING]
+            ).values_list("pk", flat=True)
+        )
+        log_action(
+            acting_user=acting_user,
+            action="events.event_cancelled",
+            target=event,
+            after={"orders": len(order_ids)},
+        )
         user_id = getattr(acting_user, "pk", None)
         for order_id in order_ids:
-            transaction.on_commit(lambda order_id=order_id: _queue("cancel_order_task", order_id, user_id))
+            transaction.on_commit(
+                lambda order_id=order_id: _queue("cancel_order_task", order_id, user_id)
+            )
     return event
 
 
@@ -778,7 +874,11 @@ def check_in(*, acting_user, event: Event, code: str) -> CheckIn:
         admitted = Ticket.objects.filter(
             event=event, code=clean, status=TicketStatus.VALID, checked_in_at__isnull=True
         ).update(checked_in_at=now, checked_in_by=acting_user)
-        ticket = Ticket.objects.select_related("ticket_type", "order").filter(event=event, code=clean).first()
+        ticket = (
+            Ticket.objects.select_related("ticket_type", "order")
+            .filter(event=event, code=clean)
+            .first()
+        )
         if admitted:
             publish(("events", "checkin", event.pk), {"type": "events.checkin", "event": event.pk})
             return CheckIn("valid", f"Welcome, {ticket.attendee_name}.", ticket, now)
@@ -793,13 +893,17 @@ def check_in(*, acting_user, event: Event, code: str) -> CheckIn:
 def undo_check_in(*, acting_user, ticket: Ticket) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(checked_in_at=None, checked_in_by=None)
     log_action(acting_user=acting_user, action="events.check_in_undone", target=ticket)
-    publish(("events", "checkin", ticket.event_id), {"type": "events.checkin", "event": ticket.event_id})
+    publish(
+        ("events", "checkin", ticket.event_id), {"type": "events.checkin", "event": ticket.event_id}
+    )
 
 
 # -- waiting list --------------------------------------------------------------------------
 
 
-def join_waitlist(*, event: Event, ticket_type: TicketType, email: str, name: str, user=None) -> WaitlistEntry:
+def join_waitlist(
+    *, event: Event, ticket_type: TicketType, email: str, name: str, user=None
+) -> WaitlistEntry:
     """Put someone on the waiting list of a sold-out ticket type. One open entry per email."""
     email, name = _clean_buyer(email, name)
     if ticket_type.event_id != event.pk:
@@ -811,7 +915,9 @@ def join_waitlist(*, event: Event, ticket_type: TicketType, email: str, name: st
     user = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
-            entry = WaitlistEntry.objects.create(event=event, ticket_type=ticket_type, email=email, name=name, user=user)
+            entry = WaitlistEntry.objects.create(
+                event=event, ticket_type=ticket_type, email=email, name=name, user=user
+            )
     except IntegrityError as error:
         raise ValidationError({"email": ["This email is already on the waiting list."]}) from error
     return entry
@@ -830,7 +936,9 @@ def offer_waitlist(*, event_id: int) -> int:
         event = _lock_event(event_id)
         if event.status != EventStatus.PUBLISHED or event.starts_at <= timezone.now():
             return 0
-        for entry in WaitlistEntry.objects.filter(event=event, status=WaitlistStatus.WAITING).select_related("ticket_type"):
+        for entry in WaitlistEntry.objects.filter(
+            event=event, status=WaitlistStatus.WAITING
+        ).select_related("ticket_type"):
             event.refresh_from_db(fields=["sold", "held"])
             if not event.seats_left:
                 break
@@ -844,7 +952,11 @@ def offer_waitlist(*, event_id: int) -> int:
             )
             made += 1
             transaction.on_commit(lambda entry_id=entry.pk: _queue("send_waitlist_offer", entry_id))
-            transaction.on_commit(lambda entry_id=entry.pk, expires=expires: _queue("expire_offer_task", entry_id, eta=expires))
+            transaction.on_commit(
+                lambda entry_id=entry.pk, expires=expires: _queue(
+                    "expire_offer_task", entry_id, eta=expires
+                )
+            )
     return made
 
 
@@ -868,25 +980,41 @@ def claim_offer(*, organization, token: str, success_url=None, cancel_url=None) 
     """The person offered a seat takes it: a free seat is confirmed at once; a paid one becomes
     a checkout keeping the offer's hold (and its expiry)."""
     with transaction.atomic():
-        entry = WaitlistEntry.objects.select_related("ticket_type", "event").filter(token=token).first()
+        entry = (
+            WaitlistEntry.objects.select_related("ticket_type", "event").filter(token=token).first()
+        )
         if entry is None:
             raise ApplicationError("This offer does not exist.", code="not_found", status_code=404)
         event = _lock_event(entry.event_id)
-        entry = WaitlistEntry.objects.select_for_update().select_related("ticket_type").get(pk=entry.pk)
+        entry = (
+            WaitlistEntry.objects.select_for_update().select_related("ticket_type").get(pk=entry.pk)
+        )
         if entry.status != WaitlistStatus.OFFERED or entry.offer_expires_at <= timezone.now():
             raise ApplicationError("This offer is no longer open.", code="offer_closed")
         price = entry.ticket_type.price
-        if price > 0 and not payments.payments_enabled(organization):
-            if not get_settings().allow_offline_payment:
-                raise payments.PaymentsNotSetUp(payments.not_set_up_reason(organization))
         paid_online = price > 0 and payments.payments_enabled(organization)
-        method = PaymentMethod.FREE if price == 0 else (PaymentMethod.STRIPE if paid_online else PaymentMethod.OFFLINE)
+        if price > 0 and not paid_online and not get_settings().allow_offline_payment:
+            raise payments.PaymentsNotSetUp(payments.not_set_up_reason(organization))
+        method = (
+            PaymentMethod.FREE
+            if price == 0
+            else (PaymentMethod.STRIPE if paid_online else PaymentMethod.OFFLINE)
+        )
         order = Order.objects.create(
-            event=event, user=entry.user, email=entry.email, name=entry.name,
-            status=OrderStatus.PENDING, payment_method=method, total=price,
-            currency=event.currency, hold_expires_at=entry.offer_expires_at, waitlist_entry=entry,
-        )  # fmt: skip
-        OrderLine.objects.create(order=order, ticket_type=entry.ticket_type, quantity=1, unit_price=price)
+            event=event,
+            user=entry.user,
+            email=entry.email,
+            name=entry.name,
+            status=OrderStatus.PENDING,
+            payment_method=method,
+            total=price,
+            currency=event.currency,
+            hold_expires_at=entry.offer_expires_at,
+            waitlist_entry=entry,
+        )
+        OrderLine.objects.create(
+            order=order, ticket_type=entry.ticket_type, quantity=1, unit_price=price
+        )
         if method == PaymentMethod.STRIPE:
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.CLAIMED)
             expires = order.hold_expires_at
@@ -898,19 +1026,27 @@ def claim_offer(*, organization, token: str, success_url=None, cancel_url=None) 
             _publish_sales(event.pk)
     if method != PaymentMethod.STRIPE:
         return PlacedOrder(order=order)
-    return PlacedOrder(order=order, checkout_url=start_checkout(
-        organization=organization, order=order, success_url=success_url, cancel_url=cancel_url))  # fmt: skip
+    return PlacedOrder(
+        order=order,
+        checkout_url=start_checkout(
+            organization=organization, order=order, success_url=success_url, cancel_url=cancel_url
+        ),
+    )
 
 
 @transaction.atomic
 def leave_waitlist(*, entry: WaitlistEntry) -> None:
     _lock_event(entry.event_id)
     if entry.status == WaitlistStatus.OFFERED:
-        if WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.OFFERED).update(status=WaitlistStatus.CANCELLED):
+        if WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.OFFERED).update(
+            status=WaitlistStatus.CANCELLED
+        ):
             _give_back(entry.event_id, [(entry.ticket_type_id, 1)], counter="held")
             _seats_freed(entry.event_id)
     else:
-        WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(status=WaitlistStatus.CANCELLED)
+        WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.WAITING).update(
+            status=WaitlistStatus.CANCELLED
+        )
 
 
 # -- reminders -----------------------------------------------------------------------------
@@ -931,9 +1067,13 @@ def send_reminders(*, now=None) -> int:
     sent = 0
     for order_id in list(candidates):
         with transaction.atomic():
-            if Order.objects.filter(pk=order_id, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+            if Order.objects.filter(pk=order_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
                 sent += 1
-                transaction.on_commit(lambda order_id=order_id: _queue("send_reminder_email", order_id))
+                transaction.on_commit(
+                    lambda order_id=order_id: _queue("send_reminder_email", order_id)
+                )
     return sent
 
 

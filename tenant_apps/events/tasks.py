@@ -130,9 +130,13 @@ def send_ticket_cancelled(ticket_id: int, refunded: str) -> None:
         to=ticket.attendee_email,
         subject=f"Your ticket for {ticket.event.title} was cancelled",
         template="ticket_cancelled",
-        context={"ticket": ticket, "event": ticket.event, "refunded": Decimal(refunded),
-                 "currency": ticket.order.currency},
-    )  # fmt: skip
+        context={
+            "ticket": ticket,
+            "event": ticket.event,
+            "refunded": Decimal(refunded),
+            "currency": ticket.order.currency,
+        },
+    )
 
 
 @app.task

@@ -3,13 +3,13 @@
 import django.db.models.deletion
 import django.db.models.expressions
 import django.db.models.functions.text
-import tenant_apps.events.models
 from django.conf import settings
 from django.db import migrations, models
 
+import tenant_apps.events.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,236 +18,562 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=20000)),
-                ('cover', models.CharField(blank=True, max_length=300)),
-                ('venue_name', models.CharField(blank=True, max_length=200)),
-                ('address', models.CharField(blank=True, max_length=500)),
-                ('online_url', models.URLField(blank=True, max_length=500)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('timezone', models.CharField(default='UTC', max_length=64)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled')], default='draft', max_length=10)),
-                ('capacity', models.PositiveIntegerField()),
-                ('sold', models.PositiveIntegerField(default=0)),
-                ('held', models.PositiveIntegerField(default=0)),
-                ('currency', models.CharField(default='EUR', max_length=3)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=20000)),
+                ("cover", models.CharField(blank=True, max_length=300)),
+                ("venue_name", models.CharField(blank=True, max_length=200)),
+                ("address", models.CharField(blank=True, max_length=500)),
+                ("online_url", models.URLField(blank=True, max_length=500)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("timezone", models.CharField(default="UTC", max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("capacity", models.PositiveIntegerField()),
+                ("sold", models.PositiveIntegerField(default=0)),
+                ("held", models.PositiveIntegerField(default=0)),
+                ("currency", models.CharField(default="EUR", max_length=3)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EventSettings',
+            name="EventSettings",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('hold_minutes', models.PositiveSmallIntegerField(default=15, help_text='How long a checkout keeps the seats for the buyer.')),
-                ('waitlist_offer_hours', models.PositiveSmallIntegerField(default=24, help_text='How long a freed seat is kept for the next person waiting.')),
-                ('allow_offline_payment', models.BooleanField(default=False, help_text='Buyers may reserve paid tickets and pay at the door.')),
-                ('require_login', models.BooleanField(default=False, help_text='Only signed-in members may register (otherwise an email is enough).')),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "hold_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=15, help_text="How long a checkout keeps the seats for the buyer."
+                    ),
+                ),
+                (
+                    "waitlist_offer_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        help_text="How long a freed seat is kept for the next person waiting.",
+                    ),
+                ),
+                (
+                    "allow_offline_payment",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Buyers may reserve paid tickets and pay at the door.",
+                    ),
+                ),
+                (
+                    "require_login",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only signed-in members may register (otherwise an email is enough).",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event settings',
-                'verbose_name_plural': 'event settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='events_settings_single'), models.CheckConstraint(condition=models.Q(('hold_minutes__gte', 1), ('hold_minutes__lte', 240)), name='events_settings_hold_minutes_range'), models.CheckConstraint(condition=models.Q(('waitlist_offer_hours__gte', 1), ('waitlist_offer_hours__lte', 168)), name='events_settings_offer_hours_range')],
+                "verbose_name": "event settings",
+                "verbose_name_plural": "event settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="events_settings_single"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hold_minutes__gte", 1), ("hold_minutes__lte", 240)),
+                        name="events_settings_hold_minutes_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("waitlist_offer_hours__gte", 1), ("waitlist_offer_hours__lte", 168)
+                        ),
+                        name="events_settings_offer_hours_range",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=tenant_apps.events.models.new_token, max_length=40, unique=True)),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting payment'), ('confirmed', 'Confirmed'), ('expired', 'Expired'), ('cancelled', 'Cancelled')], max_length=10)),
-                ('payment_method', models.CharField(choices=[('free', 'Free'), ('stripe', 'Card (Stripe)'), ('offline', 'Pay at the door')], max_length=10)),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('currency', models.CharField(max_length=3)),
-                ('hold_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('stripe_session_id', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('stripe_payment_intent', models.CharField(blank=True, max_length=255)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('refunded_amount', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='events.event')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='event_orders', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=tenant_apps.events.models.new_token, max_length=40, unique=True
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting payment"),
+                            ("confirmed", "Confirmed"),
+                            ("expired", "Expired"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "payment_method",
+                    models.CharField(
+                        choices=[
+                            ("free", "Free"),
+                            ("stripe", "Card (Stripe)"),
+                            ("offline", "Pay at the door"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("total", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("currency", models.CharField(max_length=3)),
+                ("hold_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("stripe_session_id", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("stripe_payment_intent", models.CharField(blank=True, max_length=255)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "refunded_amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=12),
+                ),
+                ("reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="orders",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="event_orders",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TicketType',
+            name="TicketType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('price', models.DecimalField(decimal_places=2, default=0, max_digits=10)),
-                ('quantity', models.PositiveIntegerField()),
-                ('sold', models.PositiveIntegerField(default=0)),
-                ('held', models.PositiveIntegerField(default=0)),
-                ('sales_start', models.DateTimeField(blank=True, null=True)),
-                ('sales_end', models.DateTimeField(blank=True, null=True)),
-                ('max_per_order', models.PositiveSmallIntegerField(default=10)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ticket_types', to='events.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("price", models.DecimalField(decimal_places=2, default=0, max_digits=10)),
+                ("quantity", models.PositiveIntegerField()),
+                ("sold", models.PositiveIntegerField(default=0)),
+                ("held", models.PositiveIntegerField(default=0)),
+                ("sales_start", models.DateTimeField(blank=True, null=True)),
+                ("sales_end", models.DateTimeField(blank=True, null=True)),
+                ("max_per_order", models.PositiveSmallIntegerField(default=10)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ticket_types",
+                        to="events.event",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=tenant_apps.events.models.new_ticket_code, max_length=16, unique=True)),
-                ('attendee_name', models.CharField(max_length=200)),
-                ('attendee_email', models.EmailField(max_length=254)),
-                ('price', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('status', models.CharField(choices=[('valid', 'Valid'), ('cancelled', 'Cancelled')], default='valid', max_length=10)),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('pdf_name', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('refunded', models.BooleanField(default=False)),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tickets', to='events.event')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tickets', to='events.order')),
-                ('ticket_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='events.tickettype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=tenant_apps.events.models.new_ticket_code,
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                ("attendee_name", models.CharField(max_length=200)),
+                ("attendee_email", models.EmailField(max_length=254)),
+                ("price", models.DecimalField(decimal_places=2, max_digits=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("valid", "Valid"), ("cancelled", "Cancelled")],
+                        default="valid",
+                        max_length=10,
+                    ),
+                ),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True)),
+                ("pdf_name", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("refunded", models.BooleanField(default=False)),
+                (
+                    "checked_in_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tickets",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tickets",
+                        to="events.order",
+                    ),
+                ),
+                (
+                    "ticket_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="events.tickettype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveSmallIntegerField()),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='events.order')),
-                ('ticket_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.tickettype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveSmallIntegerField()),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=10)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="events.order",
+                    ),
+                ),
+                (
+                    "ticket_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="events.tickettype",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='WaitlistEntry',
+            name="WaitlistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(max_length=200)),
-                ('token', models.CharField(default=tenant_apps.events.models.new_token, max_length=40, unique=True)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('offered', 'Offered a seat'), ('claimed', 'Took the seat'), ('expired', 'Offer lapsed'), ('cancelled', 'Cancelled')], default='waiting', max_length=10)),
-                ('offered_at', models.DateTimeField(blank=True, null=True)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='events.event')),
-                ('ticket_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='events.tickettype')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "token",
+                    models.CharField(
+                        default=tenant_apps.events.models.new_token, max_length=40, unique=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("offered", "Offered a seat"),
+                            ("claimed", "Took the seat"),
+                            ("expired", "Offer lapsed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("offered_at", models.DateTimeField(blank=True, null=True)),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waitlist",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "ticket_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waitlist",
+                        to="events.tickettype",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'waitlist entries',
-                'ordering': ['created_at', 'id'],
+                "verbose_name_plural": "waitlist entries",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='order',
-            name='waitlist_entry',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='order', to='events.waitlistentry'),
+            model_name="order",
+            name="waitlist_entry",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="order",
+                to="events.waitlistentry",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'starts_at'], name='events_even_status_5c3d55_idx'),
+            model_name="event",
+            index=models.Index(
+                fields=["status", "starts_at"], name="events_even_status_5c3d55_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='events_event_ends_after_start'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="events_event_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='events_event_capacity'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 1)), name="events_event_capacity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('sold__lte', django.db.models.expressions.CombinedExpression(models.F('capacity'), '-', models.F('held')))), name='events_event_never_oversold'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "sold__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("capacity"), "-", models.F("held")
+                        ),
+                    )
+                ),
+                name="events_event_never_oversold",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.UniqueConstraint(fields=('event', 'name'), name='events_tickettype_name_unique'),
+            model_name="tickettype",
+            constraint=models.UniqueConstraint(
+                fields=("event", "name"), name="events_tickettype_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='events_tickettype_price'),
+            model_name="tickettype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__gte", 0)), name="events_tickettype_price"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='events_tickettype_quantity'),
+            model_name="tickettype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="events_tickettype_quantity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.CheckConstraint(condition=models.Q(('max_per_order__gte', 1), ('max_per_order__lte', 100)), name='events_tickettype_max_per_order'),
+            model_name="tickettype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_per_order__gte", 1), ("max_per_order__lte", 100)),
+                name="events_tickettype_max_per_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.CheckConstraint(condition=models.Q(('sold__lte', django.db.models.expressions.CombinedExpression(models.F('quantity'), '-', models.F('held')))), name='events_tickettype_never_oversold'),
+            model_name="tickettype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "sold__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity"), "-", models.F("held")
+                        ),
+                    )
+                ),
+                name="events_tickettype_never_oversold",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tickettype',
-            constraint=models.CheckConstraint(condition=models.Q(('sales_start__isnull', True), ('sales_end__isnull', True), ('sales_end__gt', models.F('sales_start')), _connector='OR'), name='events_tickettype_sales_window'),
+            model_name="tickettype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sales_start__isnull", True),
+                    ("sales_end__isnull", True),
+                    ("sales_end__gt", models.F("sales_start")),
+                    _connector="OR",
+                ),
+                name="events_tickettype_sales_window",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['event', 'status'], name='events_tick_event_i_d6e4cb_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["event", "status"], name="events_tick_event_i_d6e4cb_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['event', 'checked_in_at'], name='events_tick_event_i_630441_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["event", "checked_in_at"], name="events_tick_event_i_630441_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='events_orderline_quantity'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gte", 1)), name="events_orderline_quantity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.UniqueConstraint(fields=('order', 'ticket_type'), name='events_orderline_one_per_type'),
+            model_name="orderline",
+            constraint=models.UniqueConstraint(
+                fields=("order", "ticket_type"), name="events_orderline_one_per_type"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.UniqueConstraint(models.F('event'), django.db.models.functions.text.Lower('email'), condition=models.Q(('status__in', ['waiting', 'offered'])), name='events_waitlist_one_open_entry_per_email'),
+            model_name="waitlistentry",
+            constraint=models.UniqueConstraint(
+                models.F("event"),
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("status__in", ["waiting", "offered"])),
+                name="events_waitlist_one_open_entry_per_email",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'offered'), _negated=True), ('offer_expires_at__isnull', False), _connector='OR'), name='events_waitlist_offer_has_expiry'),
+            model_name="waitlistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "offered"), _negated=True),
+                    ("offer_expires_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="events_waitlist_offer_has_expiry",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['event', 'status'], name='events_orde_event_i_4e9eab_idx'),
+            model_name="order",
+            index=models.Index(fields=["event", "status"], name="events_orde_event_i_4e9eab_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'hold_expires_at'], name='events_orde_status_c408a2_idx'),
+            model_name="order",
+            index=models.Index(
+                fields=["status", "hold_expires_at"], name="events_orde_status_c408a2_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='events_order_total'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gte", 0)), name="events_order_total"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__gte', 0), ('refunded_amount__lte', models.F('total'))), name='events_order_refund_within_total'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("refunded_amount__gte", 0), ("refunded_amount__lte", models.F("total"))
+                ),
+                name="events_order_refund_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'pending'), _negated=True), ('hold_expires_at__isnull', False), _connector='OR'), name='events_order_pending_has_expiry'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "pending"), _negated=True),
+                    ("hold_expires_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="events_order_pending_has_expiry",
+            ),
         ),
     ]
