@@ -16,14 +16,16 @@ from core.markdown import markdown_to_text
 
 
 def qr_png(code: str, *, scale: int = 8) -> bytes:
+    """A full QR code (never a Micro QR, which segno picks for short data and which neither
+    zbar nor phone cameras read)."""
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=scale, border=4)
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
 
 
 def qr_svg(code: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(
+    segno.make_qr(code, error="m").save(
         buffer, kind="svg", scale=6, border=4, title=f"Ticket {code}", xmldecl=False
     )
     return buffer.getvalue()
