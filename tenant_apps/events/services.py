@@ -208,7 +208,7 @@ def update_event(*, acting_user, event: Event, cover=None, remove_cover=False, *
         event.cover = ""
     event.save()
     if old_cover and old_cover != event.cover:
-        transaction.on_commit(lambda: default_storage.delete(old_cover))
+        _on_commit(lambda: default_storage.delete(old_cover))
     log_action(
         acting_user=acting_user,
         action="events.event_changed",
@@ -228,7 +228,7 @@ def delete_event(*, acting_user, event: Event) -> None:
     cover = event.cover
     event.delete()
     if cover:
-        transaction.on_commit(lambda: default_storage.delete(cover))
+        _on_commit(lambda: default_storage.delete(cover))
 
 
 # -- ticket types --------------------------------------------------------------------------
@@ -445,8 +445,26 @@ def _issue_tickets(order: Order) -> list[Ticket]:
     order.status = OrderStatus.CONFIRMED
     order.hold_expires_at = None
     order.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
-    transaction.on_commit(lambda: _queue("send_order_confirmation", order.pk))
+    _on_commit(lambda: _queue("send_order_confirmation", order.pk))
     return tickets
+
+
+def _on_commit(function: Callable[[], None]) -> None:
+    """transaction.on_commit, run in the current tenant's schema. Billing runs Stripe handlers
+    in tenant_context inside its own transaction, which commits after the context is left: a
+    bare callback would queue its task (or send its email) from the public schema."""
+    from tenants.context import tenant_context
+
+    organization = event_organization()
+
+    def run() -> None:
+        if organization is None:
+            function()
+            return
+        with tenant_context(organization):
+            function()
+
+    transaction.on_commit(run)
 
 
 def _queue(task_name: str, *args, eta=None) -> None:
@@ -528,7 +546,7 @@ def place_order(
             _publish_sales(event.pk)
         else:
             expires = order.hold_expires_at
-            transaction.on_commit(lambda: _queue("release_hold", order.pk, eta=expires))
+            _on_commit(lambda: _queue("release_hold", order.pk, eta=expires))
     if status != OrderStatus.PENDING:
         return PlacedOrder(order=order)
     return PlacedOrder(
@@ -661,7 +679,7 @@ def confirm_paid_order(*, session: dict) -> Order | None:
             order.status = OrderStatus.CANCELLED
             order.cancelled_at = timezone.now()
             order.save(update_fields=["status", "cancelled_at"])
-            transaction.on_commit(lambda: _queue("refund_late_payment", order.pk))
+            _on_commit(lambda: _queue("refund_late_payment", order.pk))
     return order
 
 
@@ -760,7 +778,7 @@ def cancel_ticket(
         _seats_freed(ticket.event_id)
         _publish_sales(ticket.event_id)
         if notify:
-            transaction.on_commit(lambda: _queue("send_ticket_cancelled", ticket.pk, str(refunded)))
+            _on_commit(lambda: _queue("send_ticket_cancelled", ticket.pk, str(refunded)))
     return refunded
 
 
@@ -800,7 +818,7 @@ def cancel_order(*, acting_user, order: Order, refund: bool = True) -> Decimal:
             target=order,
             after={"refunded": str(total_refunded)},
         )
-        transaction.on_commit(lambda: _queue("send_order_cancelled", order.pk, str(total_refunded)))
+        _on_commit(lambda: _queue("send_order_cancelled", order.pk, str(total_refunded)))
     if order.status == OrderStatus.PENDING:
         expire_order(order_id=order.pk, force=True)
     return total_refunded
@@ -839,9 +857,7 @@ def cancel_event(*, acting_user, event: Event) -> Event:
         )
         user_id = getattr(acting_user, "pk", None)
         for order_id in order_ids:
-            transaction.on_commit(
-                lambda order_id=order_id: _queue("cancel_order_task", order_id, user_id)
-            )
+            _on_commit(lambda order_id=order_id: _queue("cancel_order_task", order_id, user_id))
     return event
 
 
@@ -924,7 +940,7 @@ def join_waitlist(
 
 
 def _seats_freed(event_id: int) -> None:
-    transaction.on_commit(lambda: _queue("offer_waitlist", event_id))
+    _on_commit(lambda: _queue("offer_waitlist", event_id))
 
 
 def offer_waitlist(*, event_id: int) -> int:
@@ -951,8 +967,8 @@ def offer_waitlist(*, event_id: int) -> int:
                 status=WaitlistStatus.OFFERED, offered_at=timezone.now(), offer_expires_at=expires
             )
             made += 1
-            transaction.on_commit(lambda entry_id=entry.pk: _queue("send_waitlist_offer", entry_id))
-            transaction.on_commit(
+            _on_commit(lambda entry_id=entry.pk: _queue("send_waitlist_offer", entry_id))
+            _on_commit(
                 lambda entry_id=entry.pk, expires=expires: _queue(
                     "expire_offer_task", entry_id, eta=expires
                 )
@@ -1018,7 +1034,7 @@ def claim_offer(*, organization, token: str, success_url=None, cancel_url=None) 
         if method == PaymentMethod.STRIPE:
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.CLAIMED)
             expires = order.hold_expires_at
-            transaction.on_commit(lambda: _queue("release_hold", order.pk, eta=expires))
+            _on_commit(lambda: _queue("release_hold", order.pk, eta=expires))
         else:
             _move_held_to_sold(event.pk, [(entry.ticket_type_id, 1)])
             WaitlistEntry.objects.filter(pk=entry.pk).update(status=WaitlistStatus.CLAIMED)
@@ -1071,9 +1087,7 @@ def send_reminders(*, now=None) -> int:
                 reminder_sent_at=now
             ):
                 sent += 1
-                transaction.on_commit(
-                    lambda order_id=order_id: _queue("send_reminder_email", order_id)
-                )
+                _on_commit(lambda order_id=order_id: _queue("send_reminder_email", order_id))
     return sent
 
 
