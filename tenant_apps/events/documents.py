@@ -111,7 +111,7 @@ def calendar_bytes(events, *, name: str, host: str, url_of) -> bytes:
     calendar.add("prodid", f"-//{host}//Events//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    calendar.add("refresh-interval;value=duration", timedelta(hours=6))
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     for event in events:
         calendar.add_component(_vevent(event, url=url_of(event), host=host))
     calendar.add_missing_timezones()
