@@ -523,7 +523,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ticket = self.get_object()
         refund = request.data.get("refund", True) not in (False, "false", "0", 0)
         refunded = services.cancel_ticket(acting_user=request.user, ticket=ticket, refund=refund)
-        return Response({"refunded": refunded})
+        return Response({"refunded": str(refunded)})
 
 
 def documents_code(text: str) -> str:

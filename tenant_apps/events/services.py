@@ -110,7 +110,8 @@ def _clean_event(values: dict, *, event: Event | None = None) -> dict:
     elif len(title) > 200:
         errors["title"] = ["At most 200 characters."]
     values["title"] = title
-    if len(values.get("description") or "") > 20_000:
+    values["description"] = values.get("description") or ""
+    if len(values["description"]) > 20_000:
         errors["description"] = ["At most 20,000 characters."]
     tz = values.get("timezone") or "UTC"
     if tz not in zoneinfo.available_timezones():

@@ -16,9 +16,12 @@ from tenant_apps.events.models import CODE_ALPHABET, CODE_LENGTH, Ticket
 def ticket(free_event, alpha):
     ticket_type = free_event.ticket_types.get()
     placed = services.place_order(
-        organization=alpha, event=free_event, items={ticket_type.pk: 1},
-        email="jo@example.com", name="Jo Visitor",
-    )  # fmt: skip
+        organization=alpha,
+        event=free_event,
+        items={ticket_type.pk: 1},
+        email="jo@example.com",
+        name="Jo Visitor",
+    )
     return placed.order.tickets.get()
 
 
@@ -58,7 +61,9 @@ def test_qr_svg_is_served_from_the_order_link(alpha, client_for, ticket):
         f"/events/orders/{ticket.order.token}/tickets/{ticket.code}/qr.svg"
     )
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert client_for(alpha).get(f"/events/orders/x/tickets/{ticket.code}/qr.svg").status_code == 404
+    assert (
+        client_for(alpha).get(f"/events/orders/x/tickets/{ticket.code}/qr.svg").status_code == 404
+    )
 
 
 def test_check_in_says_valid_then_already_with_when_then_invalid(free_event, ticket, door):
@@ -131,7 +136,12 @@ def test_plain_members_and_visitors_cannot_check_in(
     assert as_user(attendee).get(f"/events/{free_event.pk}/check-in/").status_code == 403
     refused = as_user(attendee).post(f"/events/{free_event.pk}/check-in/", {"code": ticket.code})
     assert refused.status_code == 403
-    assert client_for(alpha).post(f"/events/{free_event.pk}/check-in/", {"code": ticket.code}).status_code == 302
+    assert (
+        client_for(alpha)
+        .post(f"/events/{free_event.pk}/check-in/", {"code": ticket.code})
+        .status_code
+        == 302
+    )
     assert Ticket.objects.get().checked_in_at is None
 
 
@@ -150,5 +160,7 @@ def test_live_topic_is_for_door_staff_only(alpha, attendee, door, free_event, in
 def test_beta_cannot_check_in_alphas_tickets(alpha, beta, client_for, owner_of, free_event, ticket):
     client = client_for(beta)
     client.force_login(owner_of(beta))
-    assert client.post(f"/events/{free_event.pk}/check-in/", {"code": ticket.code}).status_code == 404
+    assert (
+        client.post(f"/events/{free_event.pk}/check-in/", {"code": ticket.code}).status_code == 404
+    )
     assert Ticket.objects.get().checked_in_at is None

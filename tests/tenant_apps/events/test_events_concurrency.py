@@ -44,9 +44,12 @@ def _buy(alpha, event, ticket_type, index, quantity=1):
     with tenant_context(alpha):
         try:
             services.place_order(
-                organization=alpha, event=event, items={ticket_type.pk: quantity},
-                email=f"buyer{index}@example.com", name=f"Buyer {index}",
-            )  # fmt: skip
+                organization=alpha,
+                event=event,
+                items={ticket_type.pk: quantity},
+                email=f"buyer{index}@example.com",
+                name=f"Buyer {index}",
+            )
             return "ok"
         except ValidationError:
             return "sold out"
@@ -81,7 +84,7 @@ def test_a_ticket_type_quantity_is_respected_under_a_race(committed_alpha):
     alpha = committed_alpha
     event, ticket_type = _make_event(alpha, capacity=100, quantity=5)
     results = run_in_threads([lambda i=i: _buy(alpha, event, ticket_type, i, 2) for i in range(6)])
-    assert [value for _, value in results].count("ok") == 2  # 2 × 2 seats; a third would be 6
+    assert [value for _, value in results].count("ok") == 2  # 2 x 2 seats; a third would be 6
     with tenant_context(alpha):
         assert Ticket.objects.filter(event=event).count() == 4
 

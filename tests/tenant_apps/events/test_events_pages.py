@@ -273,17 +273,23 @@ def test_per_order_limit_and_capacity_are_enforced_by_the_service(free_event, al
 
     with pytest.raises(ValidationError) as error:
         services.place_order(
-            organization=alpha, event=free_event, items={ticket_type.pk: 11},
-            email="a@example.com", name="A",
-        )  # fmt: skip
+            organization=alpha,
+            event=free_event,
+            items={ticket_type.pk: 11},
+            email="a@example.com",
+            name="A",
+        )
     assert "per order" in str(error.value)
     Event.objects.filter(pk=free_event.pk).update(capacity=3)
     free_event.refresh_from_db()
     with pytest.raises(ValidationError) as error:
         services.place_order(
-            organization=alpha, event=free_event, items={ticket_type.pk: 4},
-            email="a@example.com", name="A",
-        )  # fmt: skip
+            organization=alpha,
+            event=free_event,
+            items={ticket_type.pk: 4},
+            email="a@example.com",
+            name="A",
+        )
     assert "seats left" in str(error.value)
 
 
@@ -295,9 +301,12 @@ def test_sales_window_is_respected(free_event, alpha):
 
     with pytest.raises(ValidationError) as error:
         services.place_order(
-            organization=alpha, event=free_event, items={ticket_type.pk: 1},
-            email="a@example.com", name="A",
-        )  # fmt: skip
+            organization=alpha,
+            event=free_event,
+            items={ticket_type.pk: 1},
+            email="a@example.com",
+            name="A",
+        )
     assert "not on sale" in str(error.value)
 
 
@@ -347,9 +356,12 @@ def test_event_settings_page_is_for_admins(alpha, as_user, organizer, attendee, 
 def test_beta_sees_nothing_of_alpha(alpha, beta, client_for, owner_of, free_event):
     ticket_type = free_event.ticket_types.get()
     services.place_order(
-        organization=alpha, event=free_event, items={ticket_type.pk: 1},
-        email="a@example.com", name="A",
-    )  # fmt: skip
+        organization=alpha,
+        event=free_event,
+        items={ticket_type.pk: 1},
+        email="a@example.com",
+        name="A",
+    )
     order = Order.objects.get()
     beta_client = client_for(beta)
     beta_client.force_login(owner_of(beta))

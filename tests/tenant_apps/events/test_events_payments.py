@@ -61,16 +61,22 @@ def connect(stripe_fake, client_for, member_of, public_client):
 def paid_event(alpha):
     with tenant_context(alpha):
         event = EventFactory(title="Workshop", capacity=10)
-        ticket_type = TicketTypeFactory(event=event, name="Seat", price=Decimal("25.50"), quantity=10)
+        ticket_type = TicketTypeFactory(
+            event=event, name="Seat", price=Decimal("25.50"), quantity=10
+        )
     return event, ticket_type
 
 
 def _buy(alpha, event, ticket_type, quantity=2, **extra):
     with tenant_context(alpha), TestCase.captureOnCommitCallbacks(execute=True):
         return services.place_order(
-            organization=alpha, event=event, items={ticket_type.pk: quantity},
-            email="payer@example.com", name="Pat Payer", **extra,
-        )  # fmt: skip
+            organization=alpha,
+            event=event,
+            items={ticket_type.pk: quantity},
+            email="payer@example.com",
+            name="Pat Payer",
+            **extra,
+        )
 
 
 def test_paid_registration_holds_seats_and_opens_stripe_checkout_on_the_connected_account(
@@ -82,7 +88,7 @@ def test_paid_registration_holds_seats_and_opens_stripe_checkout_on_the_connecte
     assert placed.checkout_url.startswith("https://checkout.stripe.com/")
     session = stripe_fake.all("checkout.session")[0]
     assert stripe_fake.account_of(session["id"]) == account_id
-    assert session["amount_total"] == 5100  # 2 × 25.50 EUR in cents, exact
+    assert session["amount_total"] == 5100  # 2 x 25.50 EUR in cents, exact
     assert session["currency"] == "eur"
     assert session["metadata"]["events_order_id"] == str(placed.order.pk)
     with tenant_context(alpha):
@@ -193,10 +199,13 @@ def test_another_apps_checkout_is_ignored(alpha, stripe_fake, connect, public_cl
 
     connect(alpha)
     session = payments.create_checkout_session(
-        organization=alpha, line_items=[payments.LineItem(name="Mug", unit_amount=900)],
-        currency="eur", success_url="https://x.test/", cancel_url="https://x.test/",
+        organization=alpha,
+        line_items=[payments.LineItem(name="Mug", unit_amount=900)],
+        currency="eur",
+        success_url="https://x.test/",
+        cancel_url="https://x.test/",
         metadata={"order_id": "1"},
-    )  # fmt: skip
+    )
     deliver(public_client, stripe_fake.complete_checkout(session.id))
     with tenant_context(alpha):
         assert not Order.objects.exists()
@@ -231,9 +240,13 @@ def test_pay_at_the_door_when_allowed_confirms_and_the_organizer_marks_it_paid(
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
             f"/events/{event.pk}/register/",
-            {"name": "Pat", "email": "pat@example.com", f"qty_{ticket_type.pk}": 1,
-             "pay_offline": "on"},
-        )  # fmt: skip
+            {
+                "name": "Pat",
+                "email": "pat@example.com",
+                f"qty_{ticket_type.pk}": 1,
+                "pay_offline": "on",
+            },
+        )
     assert response.status_code == 302
     with tenant_context(alpha):
         order = Order.objects.get()
@@ -308,9 +321,13 @@ def test_a_member_cannot_cancel_tickets(alpha, paid_event, client_for, member_of
     event, ticket_type = paid_event
     EventSettings.objects.update_or_create(pk=1, defaults={"allow_offline_payment": True})
     placed = services.place_order(
-        organization=alpha, event=event, items={ticket_type.pk: 1}, email="p@example.com",
-        name="P", pay_offline=True,
-    )  # fmt: skip
+        organization=alpha,
+        event=event,
+        items={ticket_type.pk: 1},
+        email="p@example.com",
+        name="P",
+        pay_offline=True,
+    )
     ticket = placed.order.tickets.get()
     client = client_for(alpha)
     client.force_login(member_of(alpha, email="plain@example.com"))

@@ -110,9 +110,12 @@ def test_reminders_go_out_once_24_hours_before_the_start(alpha, in_alpha):
     for event in (soon, later):
         ticket_type = TicketTypeFactory(event=event)
         services.place_order(
-            organization=alpha, event=event, items={ticket_type.pk: 1},
-            email="jo@example.com", name="Jo",
-        )  # fmt: skip
+            organization=alpha,
+            event=event,
+            items={ticket_type.pk: 1},
+            email="jo@example.com",
+            name="Jo",
+        )
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert tasks.send_reminders.apply().get() == 1
