@@ -457,6 +457,7 @@ class OrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrderSerializer
     permission_classes = [IsAuthenticated]
+    queryset = Order.objects.none()  # for the schema; get_queryset filters by user
 
     def get_queryset(self):
         queryset = Order.objects.select_related("event").prefetch_related(
@@ -487,6 +488,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = TicketSerializer
     permission_classes = [IsAuthenticated]
+    queryset = Ticket.objects.none()  # for the schema; get_queryset filters by user
 
     def get_queryset(self):
         queryset = Ticket.objects.select_related("ticket_type", "order")
