@@ -170,3 +170,15 @@ def test_a_draft_has_no_ics(alpha, client_for, in_alpha):
     draft = EventFactory(status="draft")
     assert client_for(alpha).get(f"/events/{draft.pk}/event.ics").status_code == 404
     assert Event.objects.count() == 1
+
+
+def test_beat_runs_reminders_and_hold_release_once_per_tenant(settings):
+    from config.celery import app
+
+    for name, task in (
+        ("events-send-reminders", "tenant_apps.events.tasks.send_reminders"),
+        ("events-release-lapsed-holds", "tenant_apps.events.tasks.release_lapsed_holds"),
+    ):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task and task in app.tasks
+        assert "tenant_schemas" not in entry  # tenants.scheduler: once per active tenant
