@@ -6,7 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    AllowAny,
+    BasePermission,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.response import Response
 
 from tenant_apps.events import selectors, services
@@ -231,7 +237,8 @@ def _date_param(request, name: str):
 
 class EventViewSet(viewsets.ModelViewSet):
     serializer_class = EventSerializer
-    permission_classes = [ReadOrAdmin]
+    # IsAuthenticatedOrReadOnly first tells the schema that reading needs no login.
+    permission_classes = [IsAuthenticatedOrReadOnly, ReadOrAdmin]
 
     def get_queryset(self):
         if self.action == "list":
