@@ -686,12 +686,13 @@ def check_in(request, event_id):
         if request.htmx:
             return render(
                 request,
-                "events/_checkin_result.html",
+                "events/_checkin_htmx.html",
                 {
                     "result": result,
                     "form": CheckInForm() if result else form,
                     "event": event,
                     "counts": selectors.checkin_counts(event),
+                    "recent": selectors.recent_checkins(event),
                 },
                 status=200 if result or form.is_valid() else 400,
             )

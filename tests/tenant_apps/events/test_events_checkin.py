@@ -116,6 +116,7 @@ def test_check_in_page_answers_htmx_scans_with_a_result_fragment(
     )
     body = response.content.decode()
     assert response.status_code == 200 and "✓ Valid" in body and "<html" not in body
+    assert 'hx-swap-oob="true"' in body and "1</span> / <span data-total>1" in body
     again = client.post(
         f"/events/{free_event.pk}/check-in/", {"code": ticket.code}, HTTP_HX_REQUEST="true"
     ).content.decode()
