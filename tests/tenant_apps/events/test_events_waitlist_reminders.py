@@ -182,3 +182,17 @@ def test_beat_runs_reminders_and_hold_release_once_per_tenant(settings):
         entry = settings.CELERY_BEAT_SCHEDULE[name]
         assert entry["task"] == task and task in app.tasks
         assert "tenant_schemas" not in entry  # tenants.scheduler: once per active tenant
+
+
+def test_demo_data_shows_every_feature(alpha, owner_of, in_alpha):
+    from tenant_apps.events import demo
+    from tenant_apps.events.models import Ticket
+
+    demo.seed(organization=alpha, owner=owner_of(alpha))
+    statuses = {event.display_status for event in Event.objects.all()}
+    assert statuses >= {"published", "draft", "past"}
+    assert Ticket.objects.filter(checked_in_at__isnull=False).exists()
+    assert Order.objects.filter(payment_method="offline").exists()
+    assert WaitlistEntry.objects.exists()
+    demo.seed(organization=alpha, owner=owner_of(alpha))  # a second run adds nothing
+    assert Event.objects.count() == 5
