@@ -208,6 +208,7 @@ def update_event(*, acting_user, event: Event, cover=None, remove_cover=False, *
     elif remove_cover:
         event.cover = ""
     event.save()
+    _seats_freed(event.pk)  # more capacity may serve the waiting list
     if old_cover and old_cover != event.cover:
         _on_commit(lambda: default_storage.delete(old_cover))
     log_action(
@@ -329,6 +330,7 @@ def update_ticket_type(*, acting_user, ticket_type: TicketType, **values) -> Tic
         raise ValidationError(
             {"name": ["This event already has a ticket type of that name."]}
         ) from error
+    _seats_freed(locked.event_id)
     log_action(acting_user=acting_user, action="events.ticket_type_changed", target=locked)
     return locked
 
@@ -428,6 +430,18 @@ def _check_can_buy(event: Event, wanted: list[tuple[TicketType, int]], now) -> N
             )
 
 
+def _bell(*, user_id: int | None, kind: str, title: str, url: str) -> None:
+    """An in-site notification for a signed-in member (emails are sent by this app)."""
+    if not user_id:
+        return
+    from shared_apps.accounts.models import User
+    from tenant_apps.notifications.services import notify
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        notify(recipients=[user], kind=kind, title=title, url=url, email=False)
+
+
 def _issue_tickets(order: Order) -> list[Ticket]:
     tickets = [
         Ticket(
@@ -446,6 +460,13 @@ def _issue_tickets(order: Order) -> list[Ticket]:
     order.status = OrderStatus.CONFIRMED
     order.hold_expires_at = None
     order.save(update_fields=["status", "confirmed_at", "hold_expires_at"])
+    if order.user_id:
+        _bell(
+            user_id=order.user_id,
+            kind="events.registration",
+            title=f"You are registered for {order.event.title} ({len(tickets)} tickets)",
+            url=f"/events/orders/{order.token}/",
+        )
     _on_commit(lambda: _queue("send_order_confirmation", order.pk))
     return tickets
 
@@ -968,6 +989,12 @@ def offer_waitlist(*, event_id: int) -> int:
                 status=WaitlistStatus.OFFERED, offered_at=timezone.now(), offer_expires_at=expires
             )
             made += 1
+            _bell(
+                user_id=entry.user_id,
+                kind="events.waitlist",
+                title=f"A seat is free for {event.title}: take it before it goes to the next",
+                url=f"/events/waitlist/{entry.token}/",
+            )
             _on_commit(lambda entry_id=entry.pk: _queue("send_waitlist_offer", entry_id))
             _on_commit(
                 lambda entry_id=entry.pk, expires=expires: _queue(

@@ -196,3 +196,29 @@ def test_demo_data_shows_every_feature(alpha, owner_of, in_alpha):
     assert WaitlistEntry.objects.exists()
     demo.seed(organization=alpha, owner=owner_of(alpha))  # a second run adds nothing
     assert Event.objects.count() == 5
+
+
+def test_more_capacity_serves_the_waiting_list(full_event, organizer):
+    event, seat = full_event
+    wanda = _join(event, seat, "wanda@example.com")
+    services.update_ticket_type(acting_user=organizer, ticket_type=seat, quantity=2)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.update_event(acting_user=organizer, event=event, capacity=2)
+    wanda.refresh_from_db()
+    assert wanda.status == "offered"
+
+
+def test_members_get_an_in_site_notification_of_their_registration(alpha, attendee, free_event):
+    from tenant_apps.notifications.models import Notification
+
+    ticket_type = free_event.ticket_types.get()
+    placed = services.place_order(
+        organization=alpha,
+        event=free_event,
+        items={ticket_type.pk: 1},
+        email=attendee.email,
+        name="Me",
+        user=attendee,
+    )
+    (bell,) = Notification.objects.filter(recipient=attendee, kind="events.registration")
+    assert "Python meetup" in bell.title and bell.url == f"/events/orders/{placed.order.token}/"
