@@ -63,6 +63,7 @@ class EventForm(forms.Form):
     capacity = forms.IntegerField(
         min_value=1, max_value=100_000, help_text="Seats shared by all ticket types."
     )
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=30)
     status = forms.ChoiceField(
         choices=[
             (EventStatus.DRAFT, "Draft (only organizers see it)"),

@@ -188,9 +188,21 @@ def create_event(*, organization, acting_user, cover=None, **values) -> Event:
 
 
 @transaction.atomic
-def update_event(*, acting_user, event: Event, cover=None, remove_cover=False, **values) -> Event:
-    """Change an event's details. Cancelling goes through cancel_event (refunds, emails)."""
+def update_event(
+    *,
+    acting_user,
+    event: Event,
+    cover=None,
+    remove_cover=False,
+    expected_version: str | None = None,
+    **values,
+) -> Event:
+    """Change an event's details. Cancelling goes through cancel_event (refunds, emails).
+    `expected_version` (event_version() of what the editor read) makes a stale edit a Conflict
+    instead of silently overwriting someone else's change."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if expected_version and expected_version != event_version(event):
+        raise Conflict("Someone else changed this event meanwhile: reload it and edit again.")
     merged = {field: values.get(field, getattr(event, field)) for field in EVENT_FIELDS}
     merged = _clean_event(merged, event=event)
     if merged["status"] == EventStatus.CANCELLED and event.status != EventStatus.CANCELLED:
@@ -219,6 +231,10 @@ def update_event(*, acting_user, event: Event, cover=None, remove_cover=False, *
         after={f: str(getattr(event, f)) for f in EVENT_FIELDS},
     )
     return event
+
+
+def event_version(event: Event) -> str:
+    return str(int(event.updated_at.timestamp() * 1_000_000)) if event.updated_at else ""
 
 
 @transaction.atomic

@@ -370,6 +370,7 @@ def _event_form_initial(event: Event) -> dict:
         "timezone": event.timezone,
         "capacity": event.capacity,
         "status": event.status,
+        "version": services.event_version(event),
     }
 
 
@@ -418,10 +419,13 @@ def edit(request, event_id):
                 event=event,
                 cover=form.cleaned_data.get("cover"),
                 remove_cover=form.cleaned_data.get("remove_cover"),
+                expected_version=form.cleaned_data.get("version") or None,
                 **_event_values(form),
             )
         except ValidationError as error:
             _form_errors(form, error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, "Event saved.")
             return redirect("events:detail", event_id=event.pk)

@@ -373,3 +373,18 @@ def test_beta_sees_nothing_of_alpha(alpha, beta, client_for, owner_of, free_even
     replay = client_for(alpha)
     replay.cookies["sessionid"] = beta_client.cookies["sessionid"].value
     assert replay.get(f"/events/{free_event.pk}/dashboard/").status_code == 302
+
+
+def test_a_stale_edit_does_not_overwrite_a_newer_one(alpha, as_user, organizer, in_alpha):
+    event = EventFactory(title="Original")
+    client = as_user(organizer)
+    page = client.get(f"/events/{event.pk}/edit/").content.decode()
+    import re
+
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    data = _event_form(title="First edit", version=version)
+    assert client.post(f"/events/{event.pk}/edit/", data).status_code == 302
+    stale = client.post(f"/events/{event.pk}/edit/", {**data, "title": "Second, stale"})
+    assert stale.status_code == 200 and "Someone else changed this event" in stale.content.decode()
+    event.refresh_from_db()
+    assert event.title == "First edit"
