@@ -698,6 +698,8 @@ def confirm_paid_order(*, session: dict) -> Order | None:
         lines = list(order.lines.values_list("ticket_type_id", "quantity"))
         if order.status == OrderStatus.PENDING:
             _move_held_to_sold(event.pk, lines)
+        elif event.status != EventStatus.PUBLISHED:
+            refund_needed = True  # released because the event was cancelled
         else:
             types = {t.pk: t for t in TicketType.objects.filter(pk__in=[t for t, _ in lines])}
             try:

@@ -335,3 +335,21 @@ def test_a_member_cannot_cancel_tickets(alpha, paid_event, client_for, member_of
     assert client.post(f"/events/{event.pk}/cancel/").status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == "valid"
+
+
+def test_a_payment_arriving_after_the_event_was_cancelled_is_refunded(
+    alpha, stripe_fake, connect, paid_event, public_client, organizer
+):
+    connect(alpha)
+    event, ticket_type = paid_event
+    placed = _buy(alpha, event, ticket_type)
+    with tenant_context(alpha), TestCase.captureOnCommitCallbacks(execute=True):
+        services.cancel_event(acting_user=organizer, event=event)
+    deliver(public_client, stripe_fake.complete_checkout(placed.order.stripe_session_id))
+    with tenant_context(alpha):
+        order = Order.objects.get()
+        assert order.status == "cancelled" and order.refunded_amount == order.total
+        assert not Ticket.objects.exists()
+        event.refresh_from_db()
+        assert (event.sold, event.held) == (0, 0)
+    assert len(stripe_fake.all("refund")) == 1
