@@ -388,3 +388,17 @@ def test_a_stale_edit_does_not_overwrite_a_newer_one(alpha, as_user, organizer, 
     assert stale.status_code == 200 and "Someone else changed this event" in stale.content.decode()
     event.refresh_from_db()
     assert event.title == "First edit"
+
+
+def test_the_database_itself_refuses_an_oversold_event_or_type(free_event):
+    """Even a path that forgot the lock cannot oversell: CHECK constraints on both counters."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+
+    from tenant_apps.events.models import TicketType
+
+    ticket_type = free_event.ticket_types.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=free_event.pk).update(sold=F("capacity"), held=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TicketType.objects.filter(pk=ticket_type.pk).update(held=F("quantity") + 1)
