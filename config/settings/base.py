@@ -337,16 +337,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shared_apps.accounts.tasks.purge_expired_login_handoffs",
         "schedule": 3600.0,
     },
-    # Events: reminders 24 h ahead (each order claimed once), and the safety net for seat holds
-    # and waiting-list offers whose own ETA task was lost. Per active tenant.
-    "events-send-reminders": {
-        "task": "tenant_apps.events.tasks.send_reminders",
-        "schedule": 900.0,
-    },
-    "events-release-lapsed-holds": {
-        "task": "tenant_apps.events.tasks.release_lapsed_holds",
-        "schedule": 60.0,
-    },
 }
 
 # --- Logging -------------------------------------------------------------------------------

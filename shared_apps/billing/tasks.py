@@ -2,6 +2,7 @@
 event's id, re-reads state from Stripe, and can run twice without doing the work twice."""
 
 import logging
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,7 +47,20 @@ def _handle_platform_event(event: dict) -> None:
         services.notify_trial_ending(organization=account.organization, subscription=obj)
 
 
+def _tenant_of_connected_event(event: dict):
+    """The organization whose handlers an event from a connected account goes to, or None
+    (account.updated is the platform's own; unknown accounts and unhandled types are logged
+    or ignored by _handle_connected_event)."""
+    if not event.get("account") or event["type"] == "account.updated":
+        return None
+    if not payments.handlers_for(event["type"]):
+        return None
+    return payments.organization_for_account(event["account"])
+
+
 def _handle_connected_event(event: dict) -> None:
+    """Runs inside the transaction that process_stripe_event opened in the owning tenant's
+    schema, so that what the handlers queue for after commit runs in that schema too."""
     account_id = event["account"]
     if event["type"] == "account.updated":
         services.sync_connected_account(account_id=account_id)
@@ -58,7 +72,7 @@ def _handle_connected_event(event: dict) -> None:
     if organization is None:
         logger.warning("Event %s from unknown connected account %s", event["id"], account_id)
         return
-    with tenant_context(organization), transaction.atomic():
+    with tenant_context(organization):
         for handler in handlers:
             handler(event)
 
@@ -68,7 +82,12 @@ def process_stripe_event(self, stored_event_id: int) -> None:
     """Handle one stored event, once. A failure is recorded on the event and retried; the
     handlers re-read state, so a retry after a partial run is safe."""
     try:
-        with transaction.atomic():
+        payload = StripeEvent.objects.filter(pk=stored_event_id).values_list("payload", flat=True)
+        organization = _tenant_of_connected_event(payload[0]) if payload else None
+        # The transaction commits inside the tenant's context: on_commit work that a handler
+        # queues (emails, tasks) then runs in the tenant's schema, not in the public one.
+        where = tenant_context(organization) if organization is not None else nullcontext()
+        with where, transaction.atomic():
             stored = StripeEvent.objects.select_for_update().filter(pk=stored_event_id).first()
             if stored is None or stored.processed_at is not None:
                 return

@@ -10,6 +10,18 @@ class EventsConfig(AppConfig):
         from shared_apps.billing import payments
         from tenant_apps.events import demo, handlers  # noqa: F401  (demo registers data)
         from tenant_apps.notifications.registry import register_kind, register_topic
+        from tenants.scheduler import periodic_task
+
+        # Per tenant: reminders 24 h ahead (each order claimed once), and the safety net for
+        # seat holds and waiting-list offers whose own timed task was lost.
+        periodic_task(
+            "events-send-reminders", task="tenant_apps.events.tasks.send_reminders", schedule=900.0
+        )
+        periodic_task(
+            "events-release-lapsed-holds",
+            task="tenant_apps.events.tasks.release_lapsed_holds",
+            schedule=60.0,
+        )
 
         register_topic("events.checkin", handlers.can_follow_checkin)
         # In-site only (the emails with the PDF tickets are the events app's own): the bell
