@@ -37,17 +37,24 @@ def as_user(alpha, client_for):
 
 
 @pytest.fixture(autouse=True)
-def _clean_link_cache(alpha, beta):
+def _clean_link_cache(django_db_setup, django_db_blocker):
     """Redirect data and click buffers live in Redis under each schema's keys, and redirect
-    data in process memory for a few seconds; start clean."""
+    data in process memory for a few seconds; start clean.
+
+    Reads the organizations with the blocker lifted instead of asking for `alpha`/`beta`: those
+    pull in `db`, which would wrap every test here (the committed race tests included) in a
+    rolled-back transaction, so their clean-up would be rolled back and leak rows."""
     from django.core.cache import cache
 
     from tenant_apps.links import services as link_services
+    from tenants.models import Organization
 
     link_services._local_links.clear()
     link_services._local_salts.clear()
 
-    for organization in (alpha, beta):
+    with django_db_blocker.unblock():
+        organizations = list(Organization.objects.filter(schema_name__in=["alpha", "beta"]))
+    for organization in organizations:
         with tenant_context(organization):
             from tenant_apps.links import services
 
