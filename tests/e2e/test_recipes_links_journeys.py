@@ -316,3 +316,105 @@ def test_a_tenant_admin_switches_an_app_off_and_its_pages_disappear(
     finally:
         alpha_db(restore(saved))
         assert alpha_db(features) == saved
+
+
+# --- every main page of recipes, links and the console passes axe ---------------------------
+
+MAIN_PAGES = [
+    "/recipes/",
+    "/recipes/new/",
+    "/recipes/import/",
+    "/recipes/collections/",
+    "/recipes/plan/",
+    "/recipes/shopping/",
+    "/recipes/settings/",
+    "/links/",
+    "/links/new/",
+    "/links/analytics/",
+    "/links/bookmarks/",
+    "/links/bookmarks/new/",
+    "/links/bookmarks/import/",
+    "/links/tags/",
+    "/links/settings/",
+    "/console/",
+    "/console/members/",
+    "/console/join-policy/",
+    "/console/features/",
+    "/console/branding/",
+    "/console/domains/",
+    "/console/usage/",
+    "/console/audit/",
+]
+
+
+def test_main_pages_of_recipes_links_and_console_are_accessible(page, url, alpha_db, alpha_account):
+    from django.utils import timezone
+
+    from shared_apps.accounts.models import User
+    from tenant_apps.links import services as links
+    from tenant_apps.links.models import Bookmark, ShortLink
+    from tenant_apps.members.models import Role
+    from tenant_apps.recipes import services as recipes
+    from tenant_apps.recipes.models import Recipe
+    from tenants.models import Organization
+
+    email = alpha_account("e2e-axe-admin@example.com", Role.ADMIN)
+
+    def seed():
+        admin = User.objects.get(email=email)
+        alpha = Organization.objects.get(schema_name="alpha")
+        recipe = recipes.create_recipe(
+            author=admin,
+            data={"title": "Axe soup", "servings": 2, "cuisine": "French", "status": "published"},
+            ingredients_text="1 onion\n500 ml stock\nsalt to taste",
+            steps=[recipes.StepInput(text="Simmer.", timer_minutes=20)],
+        )
+        recipes.add_comment(recipe_id=recipe.pk, user=admin, body="Lovely.")
+        recipes.plan_meal(user=admin, date=timezone.localdate(), meal="dinner", recipe_id=recipe.pk)
+        shopping = recipes.create_shopping_list(
+            user=admin, start=timezone.localdate(), end=timezone.localdate()
+        )
+        link = links.create_short_link(
+            organization=alpha, user=admin, target_url="https://example.org/", alias="axe-link",
+            title="Axe", tags=["tools"],
+        )  # fmt: skip
+        locked = links.create_short_link(
+            organization=alpha, user=admin, target_url="https://example.org/x", alias="axe-locked",
+            password="open sesame",
+        )  # fmt: skip
+        links.save_bookmark(user=admin, url="https://example.org/read", title="Read", tags=["a"])
+        return recipe.pk, shopping.pk, link.pk, locked.code
+
+    def clean():
+        Recipe.objects.filter(title="Axe soup").delete()
+        for link in ShortLink.objects.filter(code__in=["axe-link", "axe-locked"]):
+            links.forget_link(link.code)
+            link.delete()
+        Bookmark.objects.filter(owner__email=email).delete()
+
+    alpha_db(clean)
+    try:
+        recipe_id, list_id, link_id, locked_code = alpha_db(seed)
+        log_in(page, url, email)
+        pages = [
+            *MAIN_PAGES,
+            f"/recipes/{recipe_id}/",
+            f"/recipes/{recipe_id}/print/",
+            f"/recipes/{recipe_id}/edit/",
+            f"/recipes/shopping/{list_id}/",
+            f"/links/{link_id}/",
+            f"/links/{link_id}/edit/",
+            f"/{locked_code}",
+        ]
+        failures = []
+        for path in pages:
+            response = page.goto(url("alpha", path))
+            assert response.status == 200, path
+            try:
+                assert_accessible(page)
+            except AssertionError as error:
+                failures.append(f"{path}: {error}")
+        assert not failures, "\n".join(failures)
+        screenshot(page, "links", "5-password")
+    finally:
+        alpha_db(clean)
