@@ -141,3 +141,24 @@ def test_the_openapi_schema_documents_the_links_api(schema):
     assert "application/json" in create["requestBody"]["content"] and "201" in create["responses"]
     body = schema["components"]["schemas"]["ShortLink"]["properties"]
     assert {"target_url", "code", "short_url", "max_clicks", "redirect_type"} <= set(body)
+
+
+def test_analytics_break_clicks_down_by_os_device_and_day(alpha, linker, as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+    from links_factories import ClickFactory, ShortLinkFactory
+
+    from tenant_apps.links import selectors
+
+    with tenant_context(alpha):
+        link = ShortLinkFactory(created_by=linker)
+        ClickFactory.create_batch(3, link=link, os="Android", device="mobile", visitor="same")
+        ClickFactory(link=link, clicked_at=timezone.now() - dt.timedelta(days=40))
+        stats = selectors.click_stats(link=link, days=30)
+    assert stats.total == 4 and stats.unique_visitors == 2
+    assert dict(stats.systems) == {"Android": 3, "Linux": 1}
+    assert dict(stats.devices) == {"mobile": 3, "desktop": 1}
+    assert sum(count for _, count in stats.days) == 3  # the 40-day-old click is off the chart
+    page = as_user(linker).get("/links/analytics/")
+    assert b"Android" in page.content and b"<strong>4</strong> clicks in all" in page.content
