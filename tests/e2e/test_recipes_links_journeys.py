@@ -46,12 +46,16 @@ def destination():
 
 @pytest.fixture
 def alpha_db(django_db_blocker):
-    """Run `function` with committed database access inside alpha's schema."""
-    from tenants.context import schema_context
+    """Run `function` with committed database access inside alpha (as its requests and tasks
+    run: services that notify need the current organization, not only the schema)."""
+    from tenants.context import tenant_context
+    from tenants.models import Organization
 
     def run(function):
-        with django_db_blocker.unblock(), schema_context("alpha"):
-            return function()
+        with django_db_blocker.unblock():
+            alpha = Organization.objects.get(schema_name="alpha")
+            with tenant_context(alpha):
+                return function()
 
     return run
 
