@@ -46,12 +46,26 @@ def seed(*, organization, owner):
             alias="spring-sale", title="Ended sale",
             expires_at=timezone.now() - dt.timedelta(days=3),
         ),
+        services.create_short_link(
+            organization=organization, user=owner, target_url="https://example.com/free-seats",
+            alias="free-seats", title="First 50 visitors only", max_clicks=50,
+        ),
     ]  # fmt: skip
+    retired = services.create_short_link(
+        organization=organization, user=owner, target_url="https://example.com/old-survey",
+        alias="survey", title="Last year's survey (disabled)",
+    )  # fmt: skip
+    services.update_short_link(
+        organization=organization, user=owner, link=retired, target_url=retired.target_url,
+        title=retired.title, is_enabled=False,
+    )  # fmt: skip
     rng = random.Random(11)  # noqa: S311 - repeatable demo data, not security
     now = timezone.now()
     events = []
-    for link in links[:2]:
-        for index in range(rng.randint(40, 90)):
+    # The limited link gets exactly its 50 clicks: it is used up and its creator notified.
+    for link, count in [(links[0], rng.randint(40, 90)), (links[1], rng.randint(40, 90)),
+                        (links[4], 50)]:  # fmt: skip
+        for index in range(count):
             at = now - dt.timedelta(days=rng.randint(0, 29), minutes=rng.randint(0, 1440))
             ip = f"198.51.100.{rng.randint(1, 60)}"
             ua = rng.choice(USER_AGENTS)
@@ -76,3 +90,7 @@ def seed(*, organization, owner):
             user=owner, url=url, title=title, tags=tags, is_shared=shared, is_unread=unread,
             description=f"Saved as an example of {tags[0]} reading.",
         )  # fmt: skip
+    services.save_bookmark(
+        user=owner, url="https://shlink.io/documentation/", title="Shlink documentation",
+        tags=["bookmarks"], notes="Read; kept for reference.", is_archived=True,
+    )  # fmt: skip

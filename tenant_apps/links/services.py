@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import Resolver404, get_resolver, resolve
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from shared_apps.billing import entitlements
@@ -29,6 +29,7 @@ from tenant_apps.links.models import Bookmark, Click, LinkSettings, ShortLink, T
 from tenant_apps.links.useragents import parse_user_agent
 from tenant_apps.members.models import Role
 from tenant_apps.members.selectors import has_role
+from tenant_apps.notifications.services import notify
 
 #: First path segments that are, or may become, pages of the site.
 RESERVED_ALIASES = frozenset(
@@ -459,7 +460,8 @@ def _referrer_host(referrer: str) -> str:
 @transaction.atomic
 def record_clicks(*, events: list[dict]) -> int:
     """Write a batch of buffered clicks. Idempotent: each event has an id, and an id already
-    written is skipped, so a batch replayed after a crash counts nothing twice."""
+    written is skipped, so a batch replayed after a crash counts nothing twice. The creator of
+    a link whose click limit this batch reaches is notified."""
     if not events:
         return 0
     ids = [event["id"] for event in events]
@@ -488,8 +490,26 @@ def record_clicks(*, events: list[dict]) -> int:
         )
         per_link[event["link"]] += 1
     Click.objects.bulk_create(rows, batch_size=500)
+    limited = list(
+        ShortLink.objects.filter(pk__in=per_link, max_clicks__isnull=False)
+        .select_for_update(of=("self",))
+        .select_related("created_by")
+    )
     for link_id, count in per_link.items():
         ShortLink.objects.filter(pk=link_id).update(click_count=F("click_count") + count)
+    for link in limited:
+        # Only the batch that crosses the limit tells the creator; a replayed batch writes no
+        # clicks, so it crosses nothing and notifies nobody twice.
+        before, after = link.click_count, link.click_count + per_link[link.pk]
+        if link.created_by_id and before < link.max_clicks <= after:
+            notify(
+                recipients=[link.created_by],
+                kind="links.click_limit",
+                title=f"/{link.code} reached its limit of {link.max_clicks} clicks",
+                body="Visitors now see that the link is used up. Raise the limit to reopen it.",
+                url=reverse("links:detail", args=[link.pk]),
+                target=link,
+            )
     return len(rows)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -20,6 +21,7 @@ from core.errors import Conflict
 from core.errors import PermissionDenied as Refused
 from tenant_apps.members.models import Role
 from tenant_apps.members.selectors import has_role
+from tenant_apps.notifications.services import notify
 from tenant_apps.recipes import units
 from tenant_apps.recipes.ingredients import parse_ingredient
 from tenant_apps.recipes.jsonld import extract_recipes, normalize_recipe
@@ -466,6 +468,7 @@ def rate_recipe(*, recipe_id: int, user, score: int) -> Rating:
 
 @transaction.atomic
 def add_comment(*, recipe_id: int, user, body: str) -> Comment:
+    """A member's comment on a readable recipe; its author is notified."""
     _ensure_member(user)
     if not get_settings().allow_comments:
         raise Refused("Comments are switched off on this site.")
@@ -475,7 +478,19 @@ def add_comment(*, recipe_id: int, user, body: str) -> Comment:
     if len(body) > 5000:
         raise ValidationError({"body": ["Keep comments under 5000 characters."]})
     recipe = _readable(recipe_id, user)
-    return Comment.objects.create(recipe=recipe, author=user, body=body)
+    comment = Comment.objects.create(recipe=recipe, author=user, body=body)
+    if recipe.author_id is not None:
+        # The author hears of it (never of their own comment: notify skips the actor).
+        notify(
+            recipients=[recipe.author],
+            kind="recipes.comment",
+            title=f"{user.display_name} commented on “{recipe.title}”",
+            body=body[:300],
+            url=reverse("recipes:detail", args=[recipe.pk]) + "#comments",
+            actor=user,
+            target=comment,
+        )
+    return comment
 
 
 @transaction.atomic

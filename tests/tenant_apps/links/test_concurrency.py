@@ -12,9 +12,14 @@ from tests.conftest import run_in_threads
 def committed_alpha(django_db_setup, committed):
     """alpha and its owner, with every link made during the test really committed and
     deleted afterwards."""
+    from django.db import connection
+
     from shared_apps.accounts.models import User
     from tenants.models import Organization
 
+    # Inside a test transaction the clean-up below would be rolled back and the links leak
+    # into every later test of alpha.
+    assert not connection.in_atomic_block, "this fixture must run outside a test transaction"
     alpha = Organization.objects.get(schema_name="alpha")
     with tenant_context(alpha):
         owner = User.objects.get(email="owner@alpha.test")
