@@ -18,7 +18,10 @@ FEATURE_DESCRIPTIONS = {
 def _site_nav(request, organization) -> list[dict]:
     items = []
     for feature in Feature:
+        # Switched on but outside the plan answers 404 (FeatureGateMiddleware): no entry then.
         if not organization.has_feature(feature.value):
+            continue
+        if not entitlements.feature_allowed(organization, feature.value):
             continue
         try:
             url = reverse(f"{feature.value}:index")
