@@ -162,6 +162,9 @@ class ShortLinkViewSet(viewsets.ModelViewSet):
 class BookmarkViewSet(viewsets.ModelViewSet):
     permission_classes = [HasRole]
     serializer_class = BookmarkSerializer
+    # Tells the OpenAPI schema the model (so `{id}` is an integer); get_queryset decides at run
+    # time, and `.none()` would give nothing if it were ever used instead.
+    queryset = Bookmark.objects.none()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
