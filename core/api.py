@@ -7,6 +7,7 @@ Every error body is {"error": {"code": str, "message": str, "fields": {name: [me
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -67,6 +68,10 @@ def exception_handler(exc, context):
         logger.warning("Refused a request nested too deeply", exc_info=exc)
         message = "The request body is nested too deeply."
         return Response(error_body("parse_error", message), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, RequestDataTooBig):
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer with its HTML 400 page.
+        message = "The request body is too large."
+        return Response(error_body("too_large", message), status=413)
 
     response = drf_exception_handler(exc, context)
     if response is None:
