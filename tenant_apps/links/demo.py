@@ -39,7 +39,7 @@ def seed(*, organization, owner):
         ),
         services.create_short_link(
             organization=organization, user=owner, target_url="https://example.com/members-only",
-            alias="members", title="Members' page (password: demo)", password="demo",
+            alias="club-members", title="Members' page (password: demo)", password="demo",
         ),
         services.create_short_link(
             organization=organization, user=owner, target_url="https://example.com/spring-sale",
