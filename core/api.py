@@ -4,7 +4,10 @@ Every error body is {"error": {"code": str, "message": str, "fields": {name: [me
 "fields" names the input at fault (and is empty when no single field is).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -13,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 
 class Pagination(PageNumberPagination):
@@ -57,6 +62,16 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RecursionError):
+        # Python's json gives up on input nested deeper than its stack allows ("[[[[..."):
+        # bad input, not a server error. Logged, in case the recursion was ours.
+        logger.warning("Refused a request nested too deeply", exc_info=exc)
+        message = "The request body is nested too deeply."
+        return Response(error_body("parse_error", message), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, RequestDataTooBig):
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer with its HTML 400 page.
+        message = "The request body is too large."
+        return Response(error_body("too_large", message), status=413)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -29,7 +29,9 @@ class OrganizationSignupForm(forms.Form):
         ),
     )
     owner_email = forms.EmailField(
-        label="Your email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Your email",
+        max_length=254,  # the account's column; forms.EmailField alone allows 320
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     owner_password = forms.CharField(
         label="Password",

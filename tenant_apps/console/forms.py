@@ -4,7 +4,8 @@ from tenant_apps.members.models import JoinPolicy, Role
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(help_text="They get a link that works for 7 days.")
+    # The invitation's column holds 254 characters; forms.EmailField alone allows 320.
+    email = forms.EmailField(max_length=254, help_text="They get a link that works for 7 days.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
 

@@ -12,7 +12,8 @@ from tenant_apps.members.models import Invitation
 
 def members_list(*, search: str = "") -> QuerySet:
     users = User.objects.select_related("member").order_by("email")
-    search = search.strip()
+    # PostgreSQL text cannot hold NUL, so no row matches one, and psycopg refuses to send it.
+    search = search.replace("\x00", "").strip()
     if search:
         users = users.filter(Q(email__icontains=search) | Q(name__icontains=search))
     return users

@@ -162,6 +162,9 @@ class ShortLinkViewSet(viewsets.ModelViewSet):
 class BookmarkViewSet(viewsets.ModelViewSet):
     permission_classes = [HasRole]
     serializer_class = BookmarkSerializer
+    # Tells the OpenAPI schema the model (so `{id}` is an integer); get_queryset decides at run
+    # time, and `.none()` would give nothing if it were ever used instead.
+    queryset = Bookmark.objects.none()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -227,10 +230,12 @@ class BookmarkViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk-tags")
     def bulk_tags(self, request):
-        ids = request.data.get("ids")
+        # A JSON body may be a string, a number or a list: only an object has the fields.
+        data = request.data if isinstance(request.data, dict) else {}
+        ids = data.get("ids")
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids) or len(ids) > 500:
             raise serializers.ValidationError({"ids": ["Give a list of up to 500 bookmark ids."]})
-        add, remove = request.data.get("add", []), request.data.get("remove", [])
+        add, remove = data.get("add", []), data.get("remove", [])
         for name, value in (("add", add), ("remove", remove)):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise serializers.ValidationError({name: ["Give a list of tag names."]})

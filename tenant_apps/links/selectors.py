@@ -12,7 +12,13 @@ from django.utils import timezone
 from tenant_apps.links.models import Bookmark, Click, ShortLink, Tag
 
 
+def _searchable(text: str) -> str:
+    # PostgreSQL text cannot hold NUL, so no row matches one, and psycopg refuses to send it.
+    return text.replace("\x00", "")
+
+
 def short_links(*, query: str = "", tag: str = "") -> QuerySet[ShortLink]:
+    query, tag = _searchable(query), _searchable(tag)
     links = ShortLink.objects.select_related("created_by").prefetch_related("tags")
     if query:
         links = links.filter(
@@ -27,6 +33,7 @@ def bookmarks_for(
     *, user, query: str = "", tag: str = "", state: str = "", scope: str = "mine"
 ) -> QuerySet[Bookmark]:
     """The user's own bookmarks, or the ones shared with the site (`scope="shared"`)."""
+    query, tag = _searchable(query), _searchable(tag)
     if scope == "shared":
         items = Bookmark.objects.filter(is_shared=True)
     else:

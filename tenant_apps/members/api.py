@@ -42,6 +42,9 @@ class ApiTokenViewSet(
 
     serializer_class = ApiTokenSerializer
     permission_classes = [IsAuthenticated]
+    # Tells the OpenAPI schema the model (so `{id}` is an integer); get_queryset decides at run
+    # time, and `.none()` would give nothing if it were ever used instead.
+    queryset = ApiToken.objects.none()
 
     def get_queryset(self):
         return selectors.tokens_of(self.request.user)

@@ -31,6 +31,11 @@ from tenant_apps.recipes.models import (
 )
 
 
+def _body(request) -> dict:
+    """The request's fields; a JSON body may be a string, a number or a list, which have none."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
 class ReadOrMember(BasePermission):
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or HasRole().has_permission(request, view)
@@ -321,7 +326,7 @@ class RecipeViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         recipe = self.get_object()
-        score = request.data.get("score")
+        score = _body(request).get("score")
         if not isinstance(score, int) or isinstance(score, bool):
             try:
                 score = int(str(score))
@@ -416,7 +421,7 @@ class RecipeViewSet(viewsets.ModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="import")
     def import_recipe(self, request):
-        text = request.data.get("text")
+        text = _body(request).get("text")
         if not isinstance(text, str):
             _bad("text", "Paste a recipe page's HTML or its JSON-LD.")
         recipe = services.import_recipe(user=request.user, text=text)
@@ -498,7 +503,7 @@ class CollectionViewSet(
     @action(detail=True, methods=["post", "delete"])
     def recipes(self, request, pk=None):
         collection = self.get_object()
-        recipe_id = request.data.get("recipe")
+        recipe_id = _body(request).get("recipe")
         if not isinstance(recipe_id, int):
             _bad("recipe", "Give the recipe's id.")
         services.set_in_collection(
@@ -634,8 +639,8 @@ class ShoppingListViewSet(
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
         shopping_list = self.get_object()
-        item_id = request.data.get("item")
-        is_checked = request.data.get("is_checked")
+        item_id = _body(request).get("item")
+        is_checked = _body(request).get("is_checked")
         if not isinstance(item_id, int) or not shopping_list.items.filter(pk=item_id).exists():
             _bad("item", "Give the id of an item on this list.")
         if not isinstance(is_checked, bool):

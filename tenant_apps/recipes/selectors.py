@@ -4,7 +4,7 @@ the week plan, shopping lists and JSON-LD export."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -72,8 +72,21 @@ class RecipeFilters:
     status: str = ""
 
 
+def _without_nul(filters: RecipeFilters) -> RecipeFilters:
+    # PostgreSQL text cannot hold NUL, so no row matches one, and psycopg refuses to send it.
+    def clean(value):
+        if isinstance(value, str):
+            return value.replace("\x00", "")
+        if isinstance(value, tuple):
+            return tuple(clean(item) for item in value)
+        return value
+
+    return replace(filters, **{f.name: clean(getattr(filters, f.name)) for f in fields(filters)})
+
+
 def search_recipes(*, user, filters: RecipeFilters) -> QuerySet[Recipe]:
     """Visible recipes matching every filter, sorted; with rating average and count."""
+    filters = _without_nul(filters)
     queryset = visible_recipes(user)
     if filters.q:
         query = SearchQuery(filters.q, search_type="websearch", config="english")
