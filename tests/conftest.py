@@ -207,3 +207,34 @@ def run_in_threads(functions):
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+@pytest.fixture
+def on_plan(db):
+    """on_plan(org, apps=[...], short_links=1, ...) puts the organization on a real plan made for
+    the test (chosen in offline mode, no Stripe needed): entitlements then come from it, as in
+    production, instead of from patched functions."""
+    from shared_apps.billing import entitlements
+    from shared_apps.billing.models import BillingAccount, Plan
+
+    changed = []
+
+    def put(organization, *, apps=None, **limits):
+        all_apps = ["forum", "tasks", "store", "recipes", "events", "links"]
+        plan = Plan.objects.create(
+            key=f"test-{len(changed)}-{organization.schema_name}",
+            name="Test plan",
+            apps=all_apps if apps is None else list(apps),
+            **limits,
+        )
+        BillingAccount.objects.update_or_create(
+            organization=organization,
+            defaults={"plan": plan, "is_offline": True, "status": "active"},
+        )
+        entitlements.invalidate(organization)
+        changed.append(organization)
+        return plan
+
+    yield put
+    for organization in changed:  # the rows roll back; the cached state must go too
+        entitlements.invalidate(organization)

@@ -33,11 +33,9 @@ def test_switching_an_app_off_hides_it_and_switching_it_on_brings_it_back(alpha,
     assert owner_client.get("/recipes/").status_code == 200
 
 
-def test_an_app_outside_the_plan_cannot_be_switched_on(alpha, owner_client, monkeypatch):
-    from tenant_apps.console import services
-
+def test_an_app_outside_the_plan_cannot_be_switched_on(alpha, owner_client, on_plan):
     owner_client.post("/console/features/", {"features": ["forum"]})
-    monkeypatch.setattr(services, "feature_allowed", lambda org, key: key != "store")
+    on_plan(alpha, apps=["forum", "tasks", "recipes", "events", "links"])
     response = owner_client.post("/console/features/", {"features": ["forum", "store"]})
     assert response.status_code == 400
     assert b"Your plan does not include: store" in response.content

@@ -57,25 +57,13 @@ def test_links_without_a_limit_notify_nobody(alpha, linker, client_for):
         assert not Notification.objects.exists()
 
 
-def test_a_plan_without_links_hides_pages_api_and_redirects(alpha, alpha_owner, as_user):
-    from shared_apps.billing import entitlements
-    from shared_apps.billing.models import BillingAccount, Plan
-
+def test_a_plan_without_links_hides_pages_api_and_redirects(alpha, alpha_owner, as_user, on_plan):
     make_link(alpha, alpha_owner, alias="planned")
-    plan = Plan.objects.create(
-        key="no-links", name="No links", apps=["forum", "tasks", "store", "recipes", "events"]
-    )
-    BillingAccount.objects.update_or_create(
-        organization=alpha, defaults={"plan": plan, "is_offline": True, "status": "active"}
-    )
-    entitlements.invalidate(alpha)
-    try:
-        client = as_user(alpha_owner)
-        assert client.get("/links/").status_code == 404
-        assert client.get("/api/v1/links/short-links/").status_code == 404
-        assert client.get("/planned").status_code == 404
-    finally:
-        entitlements.invalidate(alpha)
+    on_plan(alpha, apps=["forum", "tasks", "store", "recipes", "events"])
+    client = as_user(alpha_owner)
+    assert client.get("/links/").status_code == 404
+    assert client.get("/api/v1/links/short-links/").status_code == 404
+    assert client.get("/planned").status_code == 404
 
 
 def test_navigation_links_to_the_app(alpha, linker, as_user):

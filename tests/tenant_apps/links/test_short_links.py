@@ -214,10 +214,8 @@ def test_clicks_export_as_csv(alpha, alpha_owner, as_user, client_for):
     assert len(overall.content.decode().strip().splitlines()) == 2
 
 
-def test_plan_limit_refuses_a_new_link(alpha, alpha_owner, as_user, monkeypatch):
-    from shared_apps.billing import entitlements
-
-    monkeypatch.setattr(entitlements, "limit_for", lambda org, resource: 1)
+def test_plan_limit_refuses_a_new_link(alpha, alpha_owner, as_user, on_plan):
+    on_plan(alpha, short_links=1)
     make_link(alpha, alpha_owner)
     response = as_user(alpha_owner).post(
         "/links/new/", {"target_url": "https://example.org/2", "redirect_type": 302}

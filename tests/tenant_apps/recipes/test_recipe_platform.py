@@ -43,25 +43,13 @@ def test_a_refused_comment_notifies_nobody(alpha, cook, other_cook, as_user):
         assert not Notification.objects.exists()
 
 
-def test_a_plan_without_recipes_hides_pages_and_api(alpha, cook, client_for):
-    from shared_apps.billing import entitlements
-    from shared_apps.billing.models import BillingAccount, Plan
-
+def test_a_plan_without_recipes_hides_pages_and_api(alpha, cook, client_for, on_plan):
     recipe = make_recipe(alpha, cook)
-    plan = Plan.objects.create(
-        key="no-recipes", name="No recipes", apps=["forum", "tasks", "store", "events", "links"]
-    )
-    BillingAccount.objects.update_or_create(
-        organization=alpha, defaults={"plan": plan, "is_offline": True, "status": "active"}
-    )
-    entitlements.invalidate(alpha)
-    try:
-        anon = client_for(alpha)
-        assert anon.get("/recipes/").status_code == 404
-        assert anon.get(f"/recipes/{recipe.pk}/").status_code == 404
-        assert anon.get("/api/v1/recipes/recipes/").status_code == 404
-    finally:
-        entitlements.invalidate(alpha)
+    on_plan(alpha, apps=["forum", "tasks", "store", "events", "links"])
+    anon = client_for(alpha)
+    assert anon.get("/recipes/").status_code == 404
+    assert anon.get(f"/recipes/{recipe.pk}/").status_code == 404
+    assert anon.get("/api/v1/recipes/recipes/").status_code == 404
 
 
 @pytest.fixture
