@@ -162,11 +162,17 @@ class CategoryForm(forms.ModelForm):
     def validate_unique(self):
         pass  # the service checks names (ignoring case) and slugs, and names the field
 
+    def validate_constraints(self):
+        pass  # likewise: the service turns each rule into a field error
+
 
 class ShippingMethodForm(forms.ModelForm):
     class Meta:
         model = ShippingMethod
         fields = ["name", "description", "price", "is_active", "position"]
+
+    def validate_constraints(self):
+        pass  # the service checks the price and names the field
 
 
 class DiscountCodeForm(forms.ModelForm):
@@ -193,6 +199,16 @@ class DiscountCodeForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # the service checks the code (ignoring case) and names the field
+
+    def validate_constraints(self):
+        pass  # likewise: the service turns each rule into a field error
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("value")
+        if data.get("kind") == DiscountKind.PERCENT and value is not None and value > 100:
+            self.add_error("value", "A percentage is at most 100.")
+        return data
 
 
 class StoreSettingsForm(forms.Form):

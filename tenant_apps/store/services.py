@@ -47,7 +47,7 @@ from tenant_apps.store.models import (
     StoreSettings,
     Variant,
 )
-from tenants.context import current_organization, organization_url
+from tenants.context import current_organization, organization_url, tenant_context
 
 logger = logging.getLogger(__name__)
 
@@ -873,7 +873,13 @@ def _event(order: Order, message: str, *, status: str = "", actor=None) -> Order
 def _queue_email(order_id: int, kind: str) -> None:
     from tenant_apps.store.tasks import send_order_email
 
-    transaction.on_commit(lambda: send_order_email.delay(order_id, kind))
+    organization = current_organization()
+
+    def queue():  # after commit, possibly outside the request: queue in this tenant's schema
+        with tenant_context(organization):
+            send_order_email.delay(order_id, kind)
+
+    transaction.on_commit(queue)
 
 
 @transaction.atomic
