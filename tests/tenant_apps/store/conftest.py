@@ -8,7 +8,7 @@ from tenants.context import tenant_context
 
 
 @pytest.fixture(autouse=True)
-def _fresh_entitlements_and_eager_tasks(db):
+def _fresh_entitlements_and_eager_tasks(django_db_setup, django_db_blocker):
     """Entitlements are cached in Redis (a rolled-back test cannot undo them) and Celery
     tasks (emails, webhook handling) run in-process."""
     from config.celery import app
@@ -19,12 +19,14 @@ def _fresh_entitlements_and_eager_tasks(db):
         for organization in Organization.objects.all():
             entitlements.invalidate(organization)
 
-    forget()
+    with django_db_blocker.unblock():
+        forget()
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
-    forget()
+    with django_db_blocker.unblock():
+        forget()
 
 
 @pytest.fixture

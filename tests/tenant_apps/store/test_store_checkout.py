@@ -113,16 +113,16 @@ def test_cart_flags_lines_whose_stock_fell(alpha, client_for, catalogue, shop_ad
     assert "Only 2 left" in page
 
 
-def test_guest_checks_out_paying_offline_with_exact_totals(alpha, client_for, catalogue, shop_admin):
+def test_guest_checks_out_paying_offline_with_exact_totals(
+    alpha, client_for, catalogue, shop_admin
+):
     with tenant_context(alpha):
         services.update_settings(acting_user=shop_admin, tax_rate=Decimal("19"))
     client = client_for(alpha)
     add(client, catalogue.tee_l, 1)  # 22.50
     add(client, catalogue.mug_variant, 2)  # 16.00
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(
-            "/store/checkout/", checkout_data(catalogue, discount_code="ten")
-        )
+        response = client.post("/store/checkout/", checkout_data(catalogue, discount_code="ten"))
     assert response.status_code == 302, response.content.decode()[:3000]
     with tenant_context(alpha):
         order = Order.objects.get()
