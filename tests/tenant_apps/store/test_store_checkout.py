@@ -152,7 +152,7 @@ def test_summary_recomputes_with_shipping_and_code(alpha, client_for, catalogue)
     body = client.get(
         f"/store/checkout/summary/?shipping_method={catalogue.express.pk}&discount_code=TEN"
     ).content.decode()
-    assert "Express" in body and "−€0.80" in body and "€19.20" in body
+    assert "Express" in body and "\u2212€0.80" in body and "€19.20" in body
     body = client.get("/store/checkout/summary/?discount_code=NOPE").content.decode()
     assert "not valid" in body
 

@@ -28,7 +28,7 @@ def test_card_checkout_opens_stripe_on_the_connected_account(
     with tenant_context(alpha):
         order = Order.objects.get()
     assert order.stripe_session_id == session["id"]
-    assert session["amount_total"] == 2090  # 2 × 8.00 + 4.90 shipping
+    assert session["amount_total"] == 2090  # 2 x 8.00 + 4.90 shipping
     assert session["client_reference_id"] == f"store-order-{order.number}"
     assert stripe_connected.account_of(session["id"]) is not None
     with tenant_context(alpha):
