@@ -118,7 +118,7 @@ def seed(*, organization, owner):
             discount_code="WELCOME10" if day % 5 == 0 else "",
         )
         services.mark_order_paid(acting_user=owner, order=order)
-        for status in paths[day % len(paths)]:
+        for status in paths[(day // 2) % len(paths)]:
             order.refresh_from_db()
             services.change_order_status(
                 acting_user=owner, order=order, status=status, carrier="DHL",
@@ -133,6 +133,6 @@ def seed(*, organization, owner):
     services.mark_order_paid(acting_user=owner, order=refunded)
     services.refund_order(acting_user=owner, order=refunded, amount=Decimal("10.00"), reason="Late")
     services.place_order(
-        user=owner, quantities={mug_variant.pk: 2}, address=ADDRESS, shipping_method_id=standard.pk,
+        user=owner, quantities={mug_variant.pk: 3}, address=ADDRESS, shipping_method_id=standard.pk,
         payment_method=PaymentMethod.OFFLINE, discount_code="FIVEOFF",
     )  # fmt: skip
