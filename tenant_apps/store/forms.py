@@ -75,9 +75,12 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         methods = ShippingMethod.objects.filter(is_active=True)
         self.fields["shipping_method"].queryset = methods
-        if not methods.exists():
+        first = methods.first()
+        if first is None:
             self.fields["shipping_method"].required = False
             self.fields["shipping_method"].widget = forms.HiddenInput()
+        else:
+            self.fields["shipping_method"].initial = first.pk
         self.fields["payment_method"].choices = payment_choices
         if payment_choices:
             self.fields["payment_method"].initial = payment_choices[0][0]
