@@ -14,6 +14,7 @@ urlpatterns = [
     path("checkout/summary/", views.checkout_summary, name="checkout_summary"),
     path("orders/", views.my_orders, name="my_orders"),
     path("orders/<str:token>/", views.order_detail, name="order"),
+    path("orders/<str:token>/pay/", views.order_pay, name="order_pay"),
     path("manage/", views.manage, name="manage"),
     path("manage/products/", views.manage_products, name="manage_products"),
     path("manage/products/new/", views.product_create, name="product_create"),

@@ -319,16 +319,35 @@ def order_detail(request, token):
         raise Http404("No such order.")
     if request.GET.get("paid") and order.status == OrderStatus.PENDING:
         messages.info(request, "Thank you! Your payment is being confirmed; this page updates.")
+    awaiting_card = (
+        order.status == OrderStatus.PENDING and order.payment_method == PaymentMethod.CARD
+    )
     return render(
         request,
         "store/order.html",
         {
             "order": order,
             "settings": services.get_settings(),
-            "waiting": order.status == OrderStatus.PENDING
-            and order.payment_method == PaymentMethod.CARD,
+            "waiting": awaiting_card and bool(request.GET.get("paid")),
+            "can_pay": awaiting_card and not request.GET.get("paid"),
         },
     )
+
+
+@require_POST
+def order_pay(request, token):
+    """Back from Stripe without paying: open the same payment page again (Stripe's
+    idempotency gives the same session while it lives)."""
+    order = get_object_or_404(Order, access_token=token)
+    if order.status != OrderStatus.PENDING or order.payment_method != PaymentMethod.CARD:
+        messages.info(request, "This order is not waiting for a card payment.")
+        return redirect("store:order", token=token)
+    try:
+        return HttpResponseRedirect(services.start_card_payment(order=order))
+    except (ApplicationError, ValidationError) as error:
+        message = getattr(error, "message", None) or " ".join(error.messages)
+        messages.error(request, f"{message} Your order was cancelled.")
+        return redirect("store:order", token=token)
 
 
 @member_required

@@ -177,3 +177,22 @@ def test_order_page_waits_for_payment_confirmation(alpha, client_for, catalogue,
     page = client.get(f"/store/orders/{order.access_token}/?paid=1").content.decode()
     assert "Waiting for the payment to be confirmed" in page
     assert ADDRESS["full_name"] in page
+
+
+def test_back_from_stripe_without_paying_can_pay_again(
+    alpha, client_for, catalogue, stripe_connected
+):
+    client = client_for(alpha)
+    first = card_checkout(client, catalogue)["Location"]
+    with tenant_context(alpha):
+        order = Order.objects.get()
+    page = client.get(f"/store/orders/{order.access_token}/").content.decode()
+    assert "Pay now" in page and "Waiting for the payment" not in page
+    again = client.post(f"/store/orders/{order.access_token}/pay/")
+    assert again.status_code == 302 and again["Location"] == first
+    assert len(stripe_connected.all("checkout.session")) == 1
+    # A paid or cancelled order cannot be paid again.
+    with tenant_context(alpha):
+        services.expire_order(order_id=order.pk, reason="test")
+    response = client.post(f"/store/orders/{order.access_token}/pay/")
+    assert response["Location"] == f"/store/orders/{order.access_token}/"
