@@ -197,6 +197,7 @@ class MyOrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [HasRole]
     serializer_class = OrderSerializer
+    queryset = Order.objects.none()  # for the schema's path parameter type
 
     def get_queryset(self):
         return selectors.orders_of(self.request.user).prefetch_related("lines", "events")
