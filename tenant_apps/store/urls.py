@@ -1,3 +1,41 @@
-app_name = "store"
+from django.urls import path
 
-urlpatterns: list = []
+from tenant_apps.store import views
+
+app_name = "store"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("p/<slug:slug>/", views.product_detail, name="product"),
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.cart_add, name="cart_add"),
+    path("cart/<int:variant_id>/", views.cart_update, name="cart_update"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/summary/", views.checkout_summary, name="checkout_summary"),
+    path("orders/", views.my_orders, name="my_orders"),
+    path("orders/<str:token>/", views.order_detail, name="order"),
+    path("orders/<str:token>/pay/", views.order_pay, name="order_pay"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/products/", views.manage_products, name="manage_products"),
+    path("manage/products/new/", views.product_create, name="product_create"),
+    path("manage/products/<int:product_id>/", views.product_edit, name="product_edit"),
+    path("manage/products/<int:product_id>/delete/", views.product_delete, name="product_delete"),
+    path("manage/products/<int:product_id>/variants/new/", views.variant_add, name="variant_add"),
+    path("manage/products/<int:product_id>/images/", views.image_add, name="image_add"),
+    path("manage/variants/<int:variant_id>/", views.variant_edit, name="variant_edit"),
+    path("manage/variants/<int:variant_id>/delete/", views.variant_delete, name="variant_delete"),
+    path("manage/variants/<int:variant_id>/stock/", views.stock_set, name="stock_set"),
+    path("manage/images/<int:image_id>/<str:action>/", views.image_action, name="image_action"),
+    path("manage/categories/", views.manage_categories, name="manage_categories"),
+    path("manage/categories/<int:category_id>/", views.category_edit, name="category_edit"),
+    path("manage/shipping/", views.manage_shipping, name="manage_shipping"),
+    path("manage/shipping/<int:method_id>/", views.shipping_edit, name="shipping_edit"),
+    path("manage/discounts/", views.manage_discounts, name="manage_discounts"),
+    path("manage/discounts/<int:discount_id>/", views.discount_edit, name="discount_edit"),
+    path("manage/orders/", views.manage_orders, name="manage_orders"),
+    path("manage/orders/<int:order_id>/", views.manage_order, name="manage_order"),
+    path("manage/orders/<int:order_id>/status/", views.order_status, name="order_status"),
+    path("manage/orders/<int:order_id>/refund/", views.order_refund, name="order_refund"),
+    path("manage/sales/", views.sales, name="sales"),
+    path("settings/", views.settings_page, name="settings"),
+]

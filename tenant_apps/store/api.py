@@ -1,0 +1,564 @@
+"""REST API of the store, with the same permissions as the pages: anyone reads the published
+catalogue, categories and shipping methods; members read their own orders; admins manage the
+catalogue, orders, discount codes, shipping, settings and read the sales figures under
+`manage/`. Errors use the platform's shape (`core.api.exception_handler`)."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.thumbnails import thumbnail_url
+from tenant_apps.members.permissions import HasRole, IsAdmin
+from tenant_apps.store import money, selectors, services
+from tenant_apps.store.models import (
+    Category,
+    DiscountCode,
+    DiscountKind,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ShippingMethod,
+    Variant,
+)
+from tenants.context import current_organization
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "description", "position"]
+        extra_kwargs = {"slug": {"required": False, "validators": []}}
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    unit_price = serializers.DecimalField(**MONEY, read_only=True)
+    price = serializers.DecimalField(**MONEY, required=False, allow_null=True, min_value=0)
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+
+    class Meta:
+        model = Variant
+        fields = ["id", "product", "name", "sku", "price", "unit_price", "stock", "position"]
+        extra_kwargs = {"product": {"required": False}}
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "url", "thumbnail", "alt_text", "position", "is_main"]
+
+    def get_url(self, image) -> str:
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(image.image)
+
+    def get_thumbnail(self, image) -> str:
+        return thumbnail_url(image.image, "medium")
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    variants = VariantSerializer(many=True, read_only=True)
+    images = ImageSerializer(many=True, read_only=True)
+    categories = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Category.objects.all(), required=False
+    )
+    currency = serializers.SerializerMethodField()
+    in_stock = serializers.SerializerMethodField()
+    stock = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, write_only=True,
+        help_text="Stock of the first variant (on create).",
+    )  # fmt: skip
+    price = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id", "title", "slug", "description", "price", "currency", "sku", "status",
+            "categories", "variants", "images", "in_stock", "stock", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"slug": {"required": False, "validators": []}}
+
+    def get_currency(self, product) -> str:
+        return money.shop_currency()
+
+    def get_in_stock(self, product) -> bool:
+        return any(variant.stock > 0 for variant in product.variants.all())
+
+
+CATALOGUE_FILTERS = [
+    OpenApiParameter("q", str, description="Search title, description and SKU"),
+    OpenApiParameter("category", str, description="Category slug"),
+    OpenApiParameter("min_price", str, description="Lowest price (decimal)"),
+    OpenApiParameter("max_price", str, description="Highest price (decimal)"),
+    OpenApiParameter("in_stock", bool, description="Only products with stock"),
+    OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+]
+
+
+def _catalogue(request, *, include_drafts: bool):
+    params = request.query_params
+    for name in ("min_price", "max_price"):
+        value = params.get(name)
+        if value not in (None, "") and selectors._decimal(value) is None:
+            raise serializers.ValidationError({name: ["Enter a price of zero or more."]})
+    sort = params.get("sort", "newest")
+    if sort not in selectors.SORTS:
+        raise serializers.ValidationError({"sort": [f"Use one of {', '.join(selectors.SORTS)}."]})
+    return selectors.products(
+        include_drafts=include_drafts,
+        query=params.get("q", "")[:200],
+        category=params.get("category", "")[:100],
+        min_price=params.get("min_price"),
+        max_price=params.get("max_price"),
+        in_stock=params.get("in_stock", "").lower() in ("1", "true", "on", "yes"),
+        sort=sort,
+    )
+
+
+@extend_schema(parameters=CATALOGUE_FILTERS)
+class ProductViewSet(viewsets.ReadOnlyModelViewSet):
+    """The published catalogue, for anyone."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ProductSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return _catalogue(self.request, include_drafts=False)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = CategorySerializer
+    queryset = Category.objects.all()
+
+
+class ShippingMethodSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = ShippingMethod
+        fields = ["id", "name", "description", "price", "is_active", "position"]
+
+
+class ShippingMethodViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shipping methods offered at checkout."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ShippingMethodSerializer
+    queryset = ShippingMethod.objects.filter(is_active=True)
+
+
+# -- orders -------------------------------------------------------------------------------------
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = ["product_title", "variant_name", "sku", "unit_price", "quantity", "line_total"]
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderEvent
+        fields = ["status", "message", "created_at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    events = OrderEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id", "number", "status", "payment_method", "email", "full_name", "phone",
+            "address_line1", "address_line2", "city", "postal_code", "country", "note",
+            "currency", "subtotal", "discount_label", "discount_amount", "shipping_name",
+            "shipping_amount", "tax_rate", "tax_amount", "total", "refunded_amount", "carrier",
+            "tracking_number", "tracking_url", "created_at", "paid_at", "lines", "events",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class MyOrderViewSet(viewsets.ReadOnlyModelViewSet):
+    """The signed-in member's own orders."""
+
+    permission_classes = [HasRole]
+    serializer_class = OrderSerializer
+    queryset = Order.objects.none()  # for the schema's path parameter type
+
+    def get_queryset(self):
+        return selectors.orders_of(self.request.user).prefetch_related("lines", "events")
+
+
+# -- management (admins) ------------------------------------------------------------------------
+
+
+@extend_schema(parameters=CATALOGUE_FILTERS)
+class ManageProductViewSet(viewsets.ModelViewSet):
+    """Every product, drafts included; create, change and delete (admins)."""
+
+    permission_classes = [IsAdmin]
+    serializer_class = ProductSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return _catalogue(self.request, include_drafts=True)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        product = services.create_product(
+            acting_user=request.user,
+            organization=current_organization(),
+            title=data["title"],
+            price=data["price"],
+            description=data.get("description", ""),
+            sku=data.get("sku", ""),
+            slug=data.get("slug", ""),
+            status=data.get("status", ProductStatus.DRAFT),
+            category_ids=[c.pk for c in data.get("categories", [])],
+            stock=data.get("stock", 0),
+        )
+        product = self.get_queryset().get(pk=product.pk)
+        return Response(self.get_serializer(product).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        product = self.get_object()
+        serializer = self.get_serializer(product, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("stock", None)
+        categories = data.pop("categories", None)
+        services.update_product(
+            acting_user=request.user,
+            product=product,
+            category_ids=[c.pk for c in categories] if categories is not None else None,
+            **data,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=product.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.delete_product(acting_user=request.user, product=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StockIn(serializers.Serializer):
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
+    expected = serializers.IntegerField(required=False, allow_null=True)
+
+
+@extend_schema(parameters=[OpenApiParameter("product", int, description="Only this product")])
+class ManageVariantViewSet(viewsets.ModelViewSet):
+    """Variants (size, colour...) with their own SKU, price and stock (admins)."""
+
+    permission_classes = [IsAdmin]
+    serializer_class = VariantSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = Variant.objects.select_related("product").order_by("product_id", "position")
+        product = self.request.query_params.get("product", "")
+        if product:
+            if not product.isdigit():
+                raise serializers.ValidationError({"product": ["Give a product id."]})
+            queryset = queryset.filter(product_id=int(product))
+        return queryset
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "product" not in data:
+            raise serializers.ValidationError({"product": ["Give the product's id."]})
+        variant = services.add_variant(
+            acting_user=request.user,
+            product=data["product"],
+            name=data.get("name", ""),
+            sku=data.get("sku", ""),
+            price=data.get("price"),
+            stock=data.get("stock", 0),
+        )
+        return Response(self.get_serializer(variant).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        variant = self.get_object()
+        serializer = self.get_serializer(variant, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("product", None)
+        if "stock" in data:
+            raise serializers.ValidationError({"stock": ["Change stock with the stock action."]})
+        variant = services.update_variant(acting_user=request.user, variant=variant, **data)
+        return Response(self.get_serializer(variant).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.delete_variant(acting_user=request.user, variant=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=StockIn,
+        responses=VariantSerializer,
+        summary="Set the stock; with `expected`, refused (409) if it changed meanwhile",
+    )
+    @action(detail=True, methods=["post"])
+    def stock(self, request, pk=None):
+        variant = self.get_object()
+        serializer = StockIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        variant = services.set_stock(
+            acting_user=request.user,
+            variant_id=variant.pk,
+            stock=serializer.validated_data["stock"],
+            expected=serializer.validated_data.get("expected"),
+        )
+        return Response(self.get_serializer(variant).data)
+
+
+class ManageCategoryViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsAdmin]
+    serializer_class = CategorySerializer
+    queryset = Category.objects.all()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.create_category(acting_user=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        category = self.get_object()
+        serializer = self.get_serializer(category, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        category = services.update_category(
+            acting_user=request.user, category=category, **serializer.validated_data
+        )
+        return Response(self.get_serializer(category).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.delete_category(acting_user=request.user, category=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ManageShippingMethodViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsAdmin]
+    serializer_class = ShippingMethodSerializer
+    queryset = ShippingMethod.objects.all()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        method = services.save_shipping_method(
+            acting_user=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(method).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        method = self.get_object()
+        serializer = self.get_serializer(method, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        method = services.save_shipping_method(
+            acting_user=request.user, method=method, **serializer.validated_data
+        )
+        return Response(self.get_serializer(method).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.delete_shipping_method(acting_user=request.user, method=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DiscountCodeSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=DiscountKind.choices)
+    value = serializers.DecimalField(**MONEY, min_value=0)
+
+    class Meta:
+        model = DiscountCode
+        fields = [
+            "id", "code", "kind", "value", "minimum_order", "expires_at", "usage_limit",
+            "times_used", "is_active", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["times_used", "created_at"]
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class ManageDiscountCodeViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsAdmin]
+    serializer_class = DiscountCodeSerializer
+    queryset = DiscountCode.objects.all()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        discount = services.save_discount_code(
+            acting_user=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(discount).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        discount = self.get_object()
+        serializer = self.get_serializer(discount, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        discount = services.save_discount_code(
+            acting_user=request.user, discount=discount, **serializer.validated_data
+        )
+        return Response(self.get_serializer(discount).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.delete_discount_code(acting_user=request.user, discount=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrderStatusIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    carrier = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    tracking_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    tracking_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class OrderRefundIn(serializers.Serializer):
+    amount = serializers.DecimalField(
+        **MONEY,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Empty: everything left to refund.",
+    )
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=OrderStatus.values),
+        OpenApiParameter("q", str, description="Order number, email or name"),
+    ]
+)
+class ManageOrderViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every order, with the admin's actions: move along the workflow, refund."""
+
+    permission_classes = [IsAdmin]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        value = params.get("status", "")
+        if value and value not in OrderStatus.values:
+            raise serializers.ValidationError({"status": ["Unknown status."]})
+        return selectors.orders_for_admin(status=value, query=params.get("q", "")).prefetch_related(
+            "lines", "events"
+        )
+
+    def _fresh(self, pk):
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+    @extend_schema(request=OrderStatusIn, responses=OrderSerializer, summary="Change the status")
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        order = self.get_object()
+        serializer = OrderStatusIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.change_order_status(
+            acting_user=request.user, order=order, **serializer.validated_data
+        )
+        return Response(self._fresh(order.pk))
+
+    @extend_schema(request=OrderRefundIn, responses=OrderSerializer, summary="Refund all or part")
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        order = self.get_object()
+        serializer = OrderRefundIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.refund_order(
+            acting_user=request.user,
+            order=order,
+            amount=serializer.validated_data.get("amount"),
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return Response(self._fresh(order.pk))
+
+
+SalesOut = inline_serializer(
+    "SalesOut",
+    {
+        "currency": serializers.CharField(),
+        "revenue": serializers.DecimalField(**MONEY),
+        "orders": serializers.IntegerField(),
+        "average": serializers.DecimalField(**MONEY),
+        "pending": serializers.IntegerField(),
+        "days": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class SalesView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(
+        responses=SalesOut,
+        parameters=[OpenApiParameter("days", int, description="1 to 365, default 30")],
+        summary="Revenue and paid orders per day",
+    )
+    def get(self, request):
+        try:
+            days = int(request.query_params.get("days", 30))
+        except ValueError:
+            days = 0
+        if not 1 <= days <= 365:
+            raise serializers.ValidationError({"days": ["Enter a number of days from 1 to 365."]})
+        summary = selectors.sales_summary(days)
+        return Response(
+            {
+                "currency": summary["currency"],
+                "revenue": str(summary["revenue"]),
+                "orders": summary["orders"],
+                "average": str(summary["average"]),
+                "pending": summary["pending"],
+                "days": [
+                    {
+                        "day": bar["day"].isoformat(),
+                        "orders": bar["orders"],
+                        "revenue": str(bar["revenue"]),
+                    }
+                    for bar in summary["bars"]
+                ],
+            }
+        )
+
+
+class SettingsSerializer(serializers.Serializer):
+    tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    allow_offline_payment = serializers.BooleanField()
+    offline_instructions = serializers.CharField(max_length=2000, allow_blank=True)
+    low_stock_threshold = serializers.IntegerField(min_value=0, max_value=10_000)
+    offline_hold_days = serializers.IntegerField(min_value=1, max_value=60)
+
+
+class SettingsView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(responses=SettingsSerializer, summary="The store's settings")
+    def get(self, request):
+        return Response(SettingsSerializer(services.get_settings()).data)
+
+    @extend_schema(request=SettingsSerializer, responses=SettingsSerializer)
+    def patch(self, request):
+        serializer = SettingsSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        saved = services.update_settings(acting_user=request.user, **serializer.validated_data)
+        return Response(SettingsSerializer(saved).data)
