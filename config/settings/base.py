@@ -337,10 +337,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shared_apps.accounts.tasks.purge_expired_login_handoffs",
         "schedule": 3600.0,
     },
-    "store-release-lapsed-reservations": {
-        "task": "tenant_apps.store.tasks.release_lapsed_reservations",
-        "schedule": 300.0,
-    },
 }
 
 # --- Logging -------------------------------------------------------------------------------

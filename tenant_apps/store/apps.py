@@ -10,6 +10,14 @@ class StoreConfig(AppConfig):
         from shared_apps.billing import payments
         from tenant_apps.notifications.registry import register_kind
         from tenant_apps.store import demo, services, signals  # noqa: F401
+        from tenants.scheduler import periodic_task
+
+        # Per tenant: the sweeper that gives back stock of reservations whose payment lapsed.
+        periodic_task(
+            "store-release-lapsed-reservations",
+            task="tenant_apps.store.tasks.release_lapsed_reservations",
+            schedule=300.0,
+        )
 
         register_kind("store.low_stock", "Low stock in the store (admins)", default="each")
         register_kind("store.new_order", "New orders in the store (admins)", default="off")
