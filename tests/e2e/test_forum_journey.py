@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.utils.module_loading import import_string
 
 from tenants.context import tenant_context
-from tests.e2e.conftest import VIEWPORTS, screenshot
+from tests.e2e.conftest import VIEWPORTS, assert_accessible, screenshot
 
 
 def _application():
@@ -113,8 +113,9 @@ def forum_world(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
 
 
-def _context(browser, session_key):
-    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+def _context(browser, session_key, *, bypass_csp=False):
+    # bypass_csp lets axe-core be injected for the accessibility checks.
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], bypass_csp=bypass_csp)
     context.add_cookies(
         [
             {
@@ -158,3 +159,25 @@ def test_a_reply_appears_live_on_another_members_open_thread(browser, asgi_serve
     finally:
         reading.close()
         writing.close()
+
+
+def test_main_forum_pages_have_no_serious_accessibility_violations(
+    browser, asgi_server, forum_world
+):
+    base = f"http://alpha.{settings.BASE_DOMAIN}:{asgi_server}"
+    thread = forum_world["thread"]
+    context = _context(browser, forum_world["sessions"]["e2e-reader@example.com"], bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for path in (
+            "/forum/",
+            f"/forum/t/{thread.pk}/",
+            "/forum/search/?q=riding",
+            "/forum/tags/",
+        ):
+            response = page.goto(f"{base}{path}")
+            assert response.status == 200, path
+            assert_accessible(page)
+    finally:
+        context.close()
