@@ -20,6 +20,7 @@ and reuses a copy of it for every schema, so a schema costs little more than its
 import multiprocessing
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -160,17 +161,19 @@ def migrate_tenant_schemas(
     progress_every: float = PROGRESS_EVERY_SECONDS,
 ) -> MigrationReport:
     """Migrate `schemas` with `processes` worker processes (default TENANT_MIGRATION_PROCESSES),
-    each schema in its own transaction. Never raises for a schema's failure: see the report."""
+    each schema in its own transaction. Never raises for a schema's failure: see the report.
+
+    Inside a transaction (a caller's atomic block, a test) the schemas are migrated in this
+    process, one savepoint each: worker processes could not see what the transaction made."""
     processes = max(1, min(processes or default_processes(), len(schemas) or 1))
     report = MigrationReport(total=len(schemas))
     progress = _Progress(len(schemas), stdout if verbosity >= 1 else None, progress_every)
     started = time.monotonic()
     if not schemas:
         return report
+    in_process = connection.in_atomic_block or len(schemas) == 1
     context = multiprocessing.get_context("fork")
-    stop = context.Event()
-    # Workers open their own connections; an inherited socket would be shared by two processes.
-    connections.close_all()
+    stop = threading.Event() if in_process else context.Event()
 
     def request_stop(signum, frame):
         if stop.is_set():
@@ -180,9 +183,18 @@ def migrate_tenant_schemas(
             stdout.write("Stopping: finishing the schemas in progress, starting no new one.\n")
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    pool = context.Pool(processes, initializer=_worker_init, initargs=(stop, verbosity))
+    pool = None
     try:
-        for schema, outcome, error in pool.imap_unordered(_worker_migrate, schemas):
+        if in_process:
+            migrator = _SchemaMigrator(verbosity=verbosity)
+            results = (_migrate_here(migrator, schema, stop) for schema in schemas)
+        else:
+            # Workers open their own connections; a socket inherited from this process would
+            # be shared by two.
+            connections.close_all()
+            pool = context.Pool(processes, initializer=_worker_init, initargs=(stop, verbosity))
+            results = pool.imap_unordered(_worker_migrate, schemas)
+        for schema, outcome, error in results:
             if outcome == "migrated":
                 report.migrated.append(schema)
             elif outcome == "current":
@@ -192,21 +204,37 @@ def migrate_tenant_schemas(
             else:
                 report.not_attempted.append(schema)
             progress.update(report)
-        pool.close()
+        if pool is not None:
+            pool.close()
     except KeyboardInterrupt:
-        pool.terminate()  # a killed worker's open transaction is rolled back by PostgreSQL
+        if pool is not None:
+            pool.terminate()  # a killed worker's open transaction is rolled back by PostgreSQL
         seen = set(report.migrated) | set(report.current) | set(report.failed)
         report.not_attempted = [s for s in schemas if s not in seen]
     except BaseException:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()
         raise
     finally:
-        pool.join()
+        if pool is not None:
+            pool.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     report.seconds = time.monotonic() - started
     progress.update(report, final=True)
     return report
+
+
+def _migrate_here(migrator: _SchemaMigrator, schema: str, stop) -> tuple[str, str, str]:
+    if stop.is_set():
+        return schema, "skipped", ""
+    try:
+        applied = migrator.migrate(schema)
+    except Exception as error:  # rolled back to the schema's savepoint
+        return schema, "failed", f"{type(error).__name__}: {error}".strip()
+    finally:
+        connection.set_schema_to_public()
+    return schema, ("migrated" if applied else "current"), ""
 
 
 def migrate_schema_in_process(schema: str, verbosity: int = 0) -> int:
