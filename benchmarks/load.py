@@ -22,10 +22,13 @@ def free_port() -> int:
 class Server:
     """gunicorn with `workers` sync workers on loopback, serving benchmarks.site."""
 
-    def __init__(self, database: str, mode: str, fixed_schema: str = "", workers: int = 2):
+    def __init__(
+        self, database: str, mode: str, fixed_schema: str = "", workers: int = 2, env=None
+    ):
         self.port = free_port()
         env = {
             **os.environ,
+            **(env or {}),
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "benchmarks.site",
             "BENCH_DATABASE": database,

@@ -15,11 +15,9 @@ throwaway database, dropped at the end. The figures are printed with the load av
 
 import argparse
 import os
-import re
-import subprocess
 import time
 
-from harness import setup_django, throwaway_database
+from harness import copy_template, load_average, setup_django, throwaway_database
 
 V2_MIGRATIONS = {"bench_notes": "benchmarks.migration_app.migrations"}
 
@@ -36,63 +34,20 @@ def main() -> None:
         run(args.tenants, min(args.sample, args.tenants), args.processes)
 
 
-def load_average() -> str:
-    return " ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-def psql_command() -> list[str]:
-    from django.db import connection
-
-    settings = connection.settings_dict
-    return [
-        "psql",
-        "-q",
-        "-X",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-h",
-        settings["HOST"] or "127.0.0.1",
-        "-p",
-        str(settings["PORT"] or 5432),
-        "-U",
-        settings["USER"] or "postgres",
-        "-d",
-        settings["NAME"],
-    ]
-
-
 def make_tenants(count: int) -> list[str]:
-    """`count` organizations whose schemas are copies of the template, made in one psql run."""
+    """`count` organizations whose schemas are copies of the template (harness.copy_template)."""
     from django.db import connection
 
     from tenants.models import Organization
     from tenants.provisioning import template_schema
 
-    template = template_schema()
     with connection.cursor() as cursor:  # a few rows for the new index to cover
         cursor.execute(
-            f'INSERT INTO "{template}".bench_notes_note (title, created_at) '
+            f'INSERT INTO "{template_schema()}".bench_notes_note (title, created_at) '
             "SELECT 'note ' || i, now() FROM generate_series(1, 100) AS i"
         )
-    base = psql_command()
-    started = time.perf_counter()
-    dump = subprocess.run(
-        ["pg_dump", *base[5:], "--schema", template, "--no-owner", "--no-privileges"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    # pg_dump qualifies every name with the schema; the dump also sets search_path to ''.
-    pattern = re.compile(rf"(?<![\w.]){re.escape(template)}(?=[.;\s])")
     names = [f"tenant{index:05d}" for index in range(count)]
-    script = "".join(f"BEGIN;\n{pattern.sub(name, dump)}\nCOMMIT;\n" for name in names).encode()
-    dumped = time.perf_counter()
-    subprocess.run(base, input=script, check=True, capture_output=True)
-    statements = dump.count(";\n")
-    print(
-        f"  template dump: {len(dump) // 1024} KiB, ~{statements} statements, "
-        f"{dumped - started:.1f} s; replayed {count} times in {time.perf_counter() - dumped:.1f} s"
-    )
+    copy_template(names)
     Organization.objects.bulk_create(
         [Organization(name=name, schema_name=name) for name in names], batch_size=1000
     )

@@ -2,7 +2,7 @@
 against the same view served with no tenancy at all (the schema fixed in settings).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/platform .venv/bin/python \
-        benchmarks/routing.py [--duration 20] [--rounds 4]
+        benchmarks/routing.py [--duration 20] [--rounds 4] [--per-request-check]
 
 Two gunicorn servers (2 sync workers each, persistent database connections) on loopback, one
 per mode, both started and warmed up first; then a keep-alive load generator (2 processes x 4
@@ -13,9 +13,9 @@ average. Runs on a throwaway database.
 """
 
 import argparse
-import os
+from contextlib import ExitStack
 
-from harness import percentile_ms, setup_django, throwaway_database
+from harness import load_average, percentile_ms, setup_django, throwaway_database
 from load import Server, load
 
 
@@ -42,23 +42,28 @@ def summary(latencies: list[float], errors: int, seconds: float) -> dict:
     }
 
 
-def compare(servers: dict, hosts: dict, duration: float, rounds: int, warmup: float = 5.0):
-    """Alternate the load between the servers; returns per-mode summaries and per-round ratios.
+def compare(servers, hosts, duration, rounds, warmup=5.0, expected=None):
+    """Alternate the load between modes; returns per-mode summaries and, for each mode but the
+    first (the baseline), its per-round ratios to the baseline.
 
-    `servers` and `hosts` are keyed by mode; the first mode is the baseline."""
+    `servers` and `hosts` are keyed by mode (several modes may share one server)."""
     modes = list(servers)
     for mode in modes:  # connections, routes, code paths of every worker
-        load(servers[mode].port, hosts[mode], duration=warmup)
+        if warmup:
+            load(servers[mode].port, hosts[mode], duration=warmup)
     collected = {mode: ([], 0) for mode in modes}
-    ratios = []
+    ratios = {mode: [] for mode in modes[1:]}
     slice_seconds = duration / rounds
     for _ in range(rounds):
         counts = {}
         for mode in modes:
-            latencies, errors = load(servers[mode].port, hosts[mode], duration=slice_seconds)
+            latencies, errors = load(
+                servers[mode].port, hosts[mode], duration=slice_seconds, expected=expected
+            )
             counts[mode] = len(latencies)
             collected[mode] = (collected[mode][0] + latencies, collected[mode][1] + errors)
-        ratios.append(counts[modes[1]] / max(counts[modes[0]], 1))
+        for mode in modes[1:]:
+            ratios[mode].append(counts[mode] / max(counts[modes[0]], 1))
     figures = {mode: summary(*collected[mode], duration) for mode in modes}
     return figures, ratios
 
@@ -70,14 +75,16 @@ def report(label, figures):
     )
 
 
-def load_average() -> str:
-    return " ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load per mode")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--per-request-check",
+        action="store_true",
+        help="also a routed server that reads the routing generation from Redis on every "
+        "request (TENANT_ROUTING_CHECK_INTERVAL_MS=0, the behaviour before the interval)",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -87,21 +94,29 @@ def main() -> None:
         database = connection.settings_dict["NAME"]
         connection.close()
         print(f"load average before: {load_average()}")
-        with (
-            Server(database, "fixed", fixed_schema="bench") as fixed_server,
-            Server(database, "tenant") as routed_server,
-        ):
-            servers = {"fixed": fixed_server, "routed": routed_server}
+        with ExitStack() as stack:
+            servers = {
+                "fixed": stack.enter_context(Server(database, "fixed", fixed_schema="bench")),
+                "routed": stack.enter_context(Server(database, "tenant")),
+            }
+            if args.per_request_check:
+                servers["routed, check every request"] = stack.enter_context(
+                    Server(database, "tenant", env={"BENCH_ROUTING_CHECK_MS": "0"})
+                )
             figures, ratios = compare(
-                servers, {"fixed": [host], "routed": [host]}, args.duration, args.rounds
+                servers, {mode: [host] for mode in servers}, args.duration, args.rounds
             )
             memory = {mode: server.worker_rss_mb() for mode, server in servers.items()}
         print(f"load average after:  {load_average()}")
     report("schema fixed in settings", figures["fixed"])
     report("routed by host (platform)", figures["routed"])
-    ratio = figures["routed"]["rps"] / figures["fixed"]["rps"]
-    spread = ", ".join(f"{r:.0%}" for r in ratios)
-    print(f"ratio routed/fixed: {ratio:.1%} (target >= 90%); per round: {spread}")
+    if args.per_request_check:
+        report("routed, Redis read per request", figures["routed, check every request"])
+    for mode, per_round in ratios.items():
+        ratio = figures[mode]["rps"] / figures["fixed"]["rps"]
+        spread = ", ".join(f"{r:.0%}" for r in per_round)
+        target = " (target >= 90%)" if mode == "routed" else ""
+        print(f"ratio {mode}/fixed: {ratio:.1%}{target}; per round: {spread}")
     for mode, sizes in memory.items():
         print(f"worker memory ({mode}): " + ", ".join(f"{size:.0f} MB" for size in sizes))
 

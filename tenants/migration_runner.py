@@ -24,10 +24,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.signals import post_migrate, pre_migrate
 
 DEFAULT_PROCESSES = 2
 PROGRESS_EVERY_SECONDS = 2.0
@@ -81,7 +83,6 @@ class _SchemaMigrator:
 
     def migrate(self, schema: str) -> int:
         """Apply every migration `schema` lacks, in one transaction. Returns how many."""
-        from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
         from django_tenants.signals import schema_migrated
 
         with transaction.atomic():
@@ -95,12 +96,30 @@ class _SchemaMigrator:
             if not plan:
                 return 0
             executor.loader.applied_migrations = dict.fromkeys(applied)
+            labels = {migration.app_label for migration, _backwards in plan}
             pre_state = state.clone()
-            emit_pre_migrate_signal(0, False, connection.alias, apps=pre_state.apps, plan=plan)
+            _emit(pre_migrate, labels, apps=pre_state.apps, plan=plan)
             post_state = executor.migrate(targets, plan=plan, state=pre_state)
-            emit_post_migrate_signal(0, False, connection.alias, apps=post_state.apps, plan=plan)
+            _emit(post_migrate, labels, apps=post_state.apps, plan=plan)
         schema_migrated.send(self.__class__, schema_name=schema)
         return len(plan)
+
+
+def _emit(signal_, labels: set[str], **kwargs) -> None:
+    """pre_migrate / post_migrate as `migrate` sends them, but only for the apps that had
+    migrations to apply: Django sends them for every app, and the receivers of the others
+    (ContentTypes, permissions: about 70 queries a schema) find everything already there."""
+    for app_config in global_apps.get_app_configs():
+        if app_config.models_module is None or app_config.label not in labels:
+            continue
+        signal_.send(
+            sender=app_config,
+            app_config=app_config,
+            verbosity=0,
+            interactive=False,
+            using=connection.alias,
+            **kwargs,
+        )
 
 
 # --- worker processes -------------------------------------------------------------------------
