@@ -22,10 +22,13 @@ def free_port() -> int:
 class Server:
     """gunicorn with `workers` sync workers on loopback, serving benchmarks.site."""
 
-    def __init__(self, database: str, mode: str, fixed_schema: str = "", workers: int = 2):
+    def __init__(
+        self, database: str, mode: str, fixed_schema: str = "", workers: int = 2, env=None
+    ):
         self.port = free_port()
         env = {
             **os.environ,
+            **(env or {}),
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "benchmarks.site",
             "BENCH_DATABASE": database,
@@ -45,15 +48,23 @@ class Server:
         )
 
     def __enter__(self):
-        deadline = time.monotonic() + 30
+        # The master listens long before its workers have imported Django (tens of seconds on a
+        # loaded machine): ready means an HTTP answer, whatever its status.
+        started = time.monotonic()
+        deadline = started + 120
         while True:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                conn.close()
+                self.boot_seconds = time.monotonic() - started
                 return self
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.__exit__(None, None, None)
                     raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
+                time.sleep(0.2)
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker process (children of the gunicorn master)."""
@@ -81,7 +92,7 @@ def _client_process(port, hosts, duration, threads, expected, queue):
     stop_at = time.monotonic() + duration
 
     def run(offset: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine, wrong, index = [], 0, offset
         while time.monotonic() < stop_at:
             host = hosts[index % len(hosts)]
@@ -94,7 +105,7 @@ def _client_process(port, hosts, duration, threads, expected, queue):
             except (OSError, http.client.HTTPException):
                 wrong += 1
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
             mine.append(time.perf_counter() - started)
             if response.status != 200 or (expected and body != expected(host)):

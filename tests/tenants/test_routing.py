@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -85,19 +87,89 @@ def test_a_logged_in_tenant_page_has_a_fixed_small_query_count(alpha, client_for
         assert client.get("/").status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [s for s in statements if "tenants_" in s], statements
-    # search_path, session, user, member role
+    # search_path, session, user, member role (the header's unread count is cached per user)
     assert len(statements) <= 4, statements
 
 
 def test_routing_cache_is_invalidated_across_processes_by_the_generation(alpha):
     """Two routers stand for two processes: a change published by one reaches the other."""
-    other_process = HostRouter()
+    other_process = HostRouter(check_interval=0)  # reads the generation on every request
     host = f"alpha.{settings.BASE_DOMAIN}"
     assert other_process.resolve(host).status == "active"
 
     Organization.objects.filter(pk=alpha.pk).update(status="suspended")
     assert other_process.resolve(host).status == "active"  # still cached
     bump_generation()
+    assert other_process.resolve(host).status == "suspended"
+
+
+def test_another_process_sees_a_change_within_the_check_interval_and_not_before(alpha):
+    interval = 0.3
+    other_process = HostRouter(check_interval=interval)
+    host = f"alpha.{settings.BASE_DOMAIN}"
+    assert other_process.resolve(host).status == "active"
+    seen_at = time.monotonic()
+
+    Organization.objects.filter(pk=alpha.pk).update(status="suspended")
+    bump_generation()
+    # Within the interval the process trusts its map without asking the shared cache ...
+    assert other_process.resolve(host).status == "active"
+    assert time.monotonic() - seen_at < interval, "the machine was too slow to show the bound"
+    # ... and once it has passed, the change is seen.
+    time.sleep(interval - (time.monotonic() - seen_at) + 0.05)
+    assert other_process.resolve(host).status == "suspended"
+
+
+def test_the_process_that_makes_a_change_sees_it_at_once(
+    alpha, client_for, django_capture_on_commit_callbacks, settings
+):
+    settings.TENANT_ROUTING_CHECK_INTERVAL_MS = 60_000  # the shared generation is never re-read
+    assert client_for(alpha).get("/").status_code == 200  # alpha is now in this process's map
+    with django_capture_on_commit_callbacks(execute=True):
+        set_organization_status(organization=alpha, status=Organization.Status.SUSPENDED)
+    assert client_for(alpha).get("/").status_code == 403
+
+
+class CountingCache:
+    """The platform cache, counting the round trips the router makes to it."""
+
+    def __init__(self):
+        from django.core.cache import caches
+
+        self.inner = caches["platform"]
+        self.calls = 0
+
+    def get(self, *args, **kwargs):
+        self.calls += 1
+        return self.inner.get(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        self.calls += 1
+        return self.inner.add(*args, **kwargs)
+
+
+def test_warm_requests_within_the_interval_make_no_round_trip_to_the_shared_cache(alpha):
+    counting = CountingCache()
+    warm = HostRouter(cache=counting, check_interval=60)
+    host = f"alpha.{settings.BASE_DOMAIN}"
+    warm.resolve(host)
+    calls_after_first = counting.calls
+    for _ in range(100):
+        assert warm.resolve(host).pk == alpha.pk
+    assert counting.calls == calls_after_first
+
+
+def test_a_lost_generation_key_still_invalidates_other_processes(alpha):
+    """A Redis restart or eviction loses the key: a process holding the old generation must not
+    keep its map as if nothing had changed."""
+    from django.core.cache import caches
+
+    other_process = HostRouter(check_interval=0)
+    host = f"alpha.{settings.BASE_DOMAIN}"
+    bump_generation()
+    assert other_process.resolve(host).status == "active"
+    Organization.objects.filter(pk=alpha.pk).update(status="suspended")
+    caches["platform"].delete(GENERATION_KEY)
     assert other_process.resolve(host).status == "suspended"
 
 
