@@ -301,6 +301,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "status" field; name the choice sets that would otherwise get hashes.
+    "ENUM_NAME_OVERRIDES": {
+        "StoreOrderStatusEnum": "tenant_apps.store.models.OrderStatus",
+        "PublicationStatusEnum": "tenant_apps.store.models.ProductStatus",  # recipes' too
+    },
 }
 
 # --- Background work -----------------------------------------------------------------------

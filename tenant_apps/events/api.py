@@ -3,7 +3,12 @@ events and registers; members read their own orders and tickets; moderators chec
 organise everything."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import (
@@ -149,6 +154,7 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="EventOrder")  # unique across the apps
 class OrderSerializer(serializers.ModelSerializer):
     tickets = TicketSerializer(many=True, read_only=True)
     reference = serializers.CharField(read_only=True)

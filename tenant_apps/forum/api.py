@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -68,6 +74,7 @@ class AuthorSerializer(serializers.Serializer):
             return 0
 
 
+@extend_schema_serializer(component_name="ForumCategory")  # unique across the apps
 class CategorySerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False
@@ -325,6 +332,7 @@ class SearchResultSerializer(serializers.Serializer):
         return str(selectors.snippet_html(post.snippet))
 
 
+@extend_schema_serializer(component_name="ForumSettings")  # unique across the apps
 class SettingsSerializer(serializers.Serializer):
     approve_first_posts = serializers.IntegerField(min_value=0, max_value=20)
     allow_downvotes = serializers.BooleanField()
@@ -560,6 +568,7 @@ class PostViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retriev
 
     serializer_class = PostSerializer
     permission_classes = PUBLIC_READ
+    queryset = Post.objects.none()  # for the schema's path parameter type
 
     def get_queryset(self):
         raw = self.request.query_params.get("thread", "")
@@ -738,9 +747,13 @@ class ProfileViewSet(viewsets.GenericViewSet, mixins.RetrieveModelMixin):
     def me(self, request):
         if not perms.is_member(request.user):
             raise PermissionDenied("Sign in to see your profile.")
-        profile = services.profile_for(request.user)
-        if request.method == "PATCH":
-            data = ProfileSerializer(profile, data=request.data, partial=True)
+        if request.method != "PATCH":
+            return Response(ProfileSerializer(services.profile_for(request.user)).data)
+        body = request.data  # parsed first: a malformed body is refused before anything is made
+        # One transaction: a refused change leaves no profile made on first use behind.
+        with transaction.atomic():
+            profile = services.profile_for(request.user)
+            data = ProfileSerializer(profile, data=body, partial=True)
             data.is_valid(raise_exception=True)
             profile = services.update_profile(
                 user=request.user,

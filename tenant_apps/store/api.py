@@ -3,7 +3,12 @@ catalogue, categories and shipping methods; members read their own orders; admin
 catalogue, orders, discount codes, shipping, settings and read the sales figures under
 `manage/`. Errors use the platform's shape (`core.api.exception_handler`)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -32,6 +37,7 @@ from tenants.context import current_organization
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+@extend_schema_serializer(component_name="StoreCategory")  # unique across the apps
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
@@ -176,6 +182,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = ["status", "message", "created_at"]
 
 
+@extend_schema_serializer(component_name="StoreOrder")  # unique across the apps
 class OrderSerializer(serializers.ModelSerializer):
     lines = OrderLineSerializer(many=True, read_only=True)
     events = OrderEventSerializer(many=True, read_only=True)
@@ -541,6 +548,7 @@ class SalesView(APIView):
         )
 
 
+@extend_schema_serializer(component_name="StoreSettings")  # unique across the apps
 class SettingsSerializer(serializers.Serializer):
     tax_rate = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
     allow_offline_payment = serializers.BooleanField()

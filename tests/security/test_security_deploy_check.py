@@ -34,7 +34,15 @@ def check_deploy(**overrides) -> subprocess.CompletedProcess:
         key: value
         for key, value in os.environ.items()
         # The test run's own settings must not leak into the production check.
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"}
+        # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own server thread).
+        if key
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environment.update(PRODUCTION_ENVIRONMENT, **overrides)
     return subprocess.run(
