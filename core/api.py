@@ -95,3 +95,34 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = error_body(str(code), str(detail))
     return response
+
+
+def schema_without_uri_format(result, generator, request, public):
+    """drf-spectacular postprocessing hook: URL fields are documented as strings.
+
+    Model URLFields are mostly optional (blank=True), so the API answers "" for an unset one,
+    which the "uri" format refuses; the schema would then be wrong for every empty link. The
+    description says what the field holds instead."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            alternatives = node.get("oneOf")
+            if alternatives and all(
+                isinstance(item, dict) and item.get("type") == "string" for item in alternatives
+            ):
+                # A blank-allowed URLField: oneOf [uri, maxLength 0]. Without the format both
+                # alternatives match "", which oneOf forbids: keep one string schema.
+                node.pop("oneOf")
+                first = next(item for item in alternatives if item.get("maxLength") != 0)
+                node.update({k: v for k, v in first.items() if k not in node})
+            if node.get("format") == "uri" and node.get("type") == "string":
+                del node["format"]
+                node.setdefault("description", "A URL, or empty.")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

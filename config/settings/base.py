@@ -301,6 +301,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema_without_uri_format",
+    ],
     # Several apps have a "status" field; name the choice sets that would otherwise get hashes.
     "ENUM_NAME_OVERRIDES": {
         "StoreOrderStatusEnum": "tenant_apps.store.models.OrderStatus",

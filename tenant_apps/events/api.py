@@ -2,6 +2,8 @@
 events and registers; members read their own orders and tickets; moderators check in; admins
 organise everything."""
 
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -84,11 +86,17 @@ class EventSerializer(serializers.ModelSerializer):
     seats_left = serializers.IntegerField(read_only=True)
     ticket_types = PublicTicketTypeSerializer(many=True, read_only=True)
     cover_url = serializers.SerializerMethodField()
+    # Every status can be read; only draft and published can be written (validate_status).
     status = serializers.ChoiceField(
-        choices=[EventStatus.DRAFT, EventStatus.PUBLISHED],
+        choices=EventStatus.choices,
         required=False,
-        help_text="Cancel with POST .../cancel/",
+        help_text="draft or published when writing; cancel with POST .../cancel/",
     )
+
+    def validate_status(self, value):
+        if value == EventStatus.CANCELLED:
+            raise serializers.ValidationError("Cancel an event with POST .../cancel/.")
+        return value
 
     class Meta:
         model = Event
@@ -397,8 +405,9 @@ class EventViewSet(viewsets.ModelViewSet):
             {
                 "confirmed_orders": data["orders"]["confirmed"],
                 "pending_orders": data["orders"]["pending"],
-                "revenue": data["orders"]["revenue"] or 0,
-                "refunded": data["orders"]["refunded"] or 0,
+                # Money as decimal strings, as the schema says (and never a float).
+                "revenue": str(data["orders"]["revenue"] or Decimal("0.00")),
+                "refunded": str(data["orders"]["refunded"] or Decimal("0.00")),
                 "tickets": data["checkin"]["total"],
                 "checked_in": data["checkin"]["checked_in"],
                 "waiting": data["waiting"],

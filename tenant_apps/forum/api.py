@@ -795,7 +795,15 @@ class SearchView(APIView):
             OpenApiParameter("after", OpenApiTypes.DATE),
             OpenApiParameter("before", OpenApiTypes.DATE),
         ],
-        responses=SearchResultSerializer(many=True),
+        responses=inline_serializer(
+            "PaginatedForumSearchResultList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": SearchResultSerializer(many=True),
+            },
+        ),
     )
     def get(self, request):
         from tenant_apps.forum.forms import SearchForm

@@ -147,22 +147,24 @@ def test_worker_role_runs_a_task_in_the_tenant_schema_that_queued_it(production_
 
 
 def read_until(process: subprocess.Popen, text: str, timeout: float = 60) -> str:
-    """The process's output up to the line containing `text` (or all of it, at the deadline or
-    when the process ends). Waiting for the line, not a fixed time, keeps a busy machine from
-    failing the test."""
-    lines: list[str] = []
+    """The process's output up to `text` (or all of it, at the deadline or when the process
+    ends). Waiting for the line, not a fixed time, keeps a busy machine from failing the test.
+    Reads the raw pipe: readline() would keep lines in Python's buffer, where select() cannot
+    see them."""
+    descriptor = process.stdout.fileno()
+    chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        ready, _, _ = select.select([descriptor], [], [], 0.5)
         if not ready:
             continue
-        line = process.stdout.readline()
-        if not line:
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
             break
-        lines.append(line)
-        if text in line:
+        chunks.append(chunk)
+        if text in b"".join(chunks).decode(errors="replace"):
             break
-    return "".join(lines)
+    return b"".join(chunks).decode(errors="replace")
 
 
 def test_beat_role_starts_the_tenant_aware_scheduler(production_env, tmp_path):
