@@ -104,8 +104,15 @@ def test_a_task_whose_worker_is_killed_midway_is_redelivered_and_takes_effect_on
                 timeout=40,
                 processes=[first],
             )
-            # The effect is committed, the message not yet acknowledged: kill the worker now.
-            assert rows(alpha, effects_sql) == [(delivery_id, "alpha", 5)]
+            # The attempt row is committed a moment before the effect: wait for the effect too,
+            # then the worker is in its hang, the message not yet acknowledged: kill it now.
+            wait_for(
+                lambda: rows(alpha, effects_sql) == [(delivery_id, "alpha", 5)],
+                what="the first worker to commit the task's effect",
+                timeout=20,
+                processes=[first],
+            )
+            assert len(rows(alpha, attempts_sql, [delivery_id])) == 1
             first_output = stop(first, kill=True)
             assert first.returncode == -9, first_output
             assert "succeeded" not in first_output, first_output
