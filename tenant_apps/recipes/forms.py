@@ -1,37 +1,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
-from PIL import Image, UnidentifiedImageError
 
+from core import uploads
 from tenant_apps.recipes.models import Course, DietaryTag, Meal, Publishers, Recipe, UnitSystem
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 def validate_image(upload):
-    """Accept only real JPEG, PNG, WebP or GIF images of reasonable size; the stored name
-    gets the extension of the format Pillow found, never the one the browser claimed."""
+    """The platform's image check (core.uploads) with the recipes' limits: a real JPEG, PNG,
+    WebP or GIF of at most 8 MB and 40 megapixels, within the plan's storage, re-encoded with
+    its orientation applied and its EXIF location dropped. None passes through (no photo)."""
     if upload is None:
         return None
-    if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationError("Images can be at most 8 MB.")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.") from None
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError("That image has too many pixels (40 megapixels at most).")
-    upload.seek(0)
-    upload.name = f"image.{IMAGE_FORMATS[image_format]}"
-    return upload
+    return uploads.validate_image(upload, max_bytes=MAX_IMAGE_BYTES, max_pixels=MAX_IMAGE_PIXELS)
 
 
 class MultipleImageInput(forms.ClearableFileInput):
