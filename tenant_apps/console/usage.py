@@ -14,8 +14,24 @@ from tenant_apps.console.models import AuditEntry
 from tenants.models import Feature
 from tenants.storage import iter_tenant_files
 
-# The plan limit that counts each app's items, where there is one.
-APP_LIMITS = {"store": "products", "links": "short_links", "events": "events_per_month"}
+
+def _count(model_label: str):
+    return lambda: django_apps.get_model(model_label)._default_manager.count()
+
+
+def _events_this_month() -> int:
+    from tenant_apps.events.services import events_this_month
+
+    return events_this_month()
+
+
+# The apps whose plan limit meters one thing: their row shows that thing, counted the way the
+# app counts it when it refuses a new one, so the bar fills up exactly when creation stops.
+METERED = {
+    "store": ("Products", "products", _count("store.Product")),
+    "links": ("Short links", "short_links", _count("links.ShortLink")),
+    "events": ("Events this month", "events_per_month", _events_this_month),
+}
 
 
 def _row(label: str, used: int, limit: int | None, *, is_bytes: bool = False) -> dict:
@@ -51,14 +67,11 @@ def usage_rows(organization) -> list[dict]:
     ]
     labels = dict(Feature.choices)
     for key, count in app_item_counts().items():
-        limit_key = APP_LIMITS.get(key)
-        rows.append(
-            _row(
-                f"{labels[key]} items",
-                count,
-                limit_for(organization, limit_key) if limit_key else None,
-            )
-        )
+        if key in METERED:
+            label, limit_key, measure = METERED[key]
+            rows.append(_row(label, measure(), limit_for(organization, limit_key)))
+        else:
+            rows.append(_row(f"{labels[key]} items", count, None))
     return rows
 
 
