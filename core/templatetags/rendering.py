@@ -12,6 +12,12 @@ def markdown_filter(source):
     return render_markdown(source)
 
 
+@register.filter(name="markdown_mentions")
+def markdown_mentions_filter(source, mentions):
+    """`{{ post.body|markdown_mentions:mention_urls }}`: Markdown with known @handles linked."""
+    return render_markdown(source, mentions=mentions or None)
+
+
 @register.filter(name="markdown_text")
 def markdown_text_filter(source, limit=300):
     return markdown_to_text(source, limit=int(limit))

@@ -216,6 +216,7 @@ def _thread_context(request, thread: Thread, *, last_read_at=None) -> dict:
         "can_reply": perms.can_reply(request.user, thread),
         "can_accept": perms.can_accept_answer(request.user, thread),
         "allow_downvotes": services.get_settings().allow_downvotes,
+        "mention_urls": services.mention_urls(post.body for post in page),
     }
 
 

@@ -101,3 +101,24 @@ def test_template_filter_renders_safely():
     )
     assert "<em>hi</em>" in out
     assert "<script>" not in out
+
+
+def test_known_mentions_become_links_and_others_stay_text():
+    html = render_markdown(
+        "Thanks @Ada and @nobody, mail a@ada.org, see https://x.org/@ada, `@ada` in code, "
+        "[already @ada](https://example.org)",
+        mentions={"ada": "/forum/u/Ada/"},
+    )
+    assert html.count('href="/forum/u/Ada/"') == 1
+    assert '<a href="/forum/u/Ada/" rel="nofollow ugc noopener">@Ada</a>' in html
+    assert "@nobody" in html and "/forum/u/nobody" not in html
+    assert "<code>@ada</code>" in html
+    assert "a@ada.org" in html and "https://x.org/@ada" in html
+
+
+def test_mentions_cannot_smuggle_markup_or_schemes():
+    html = render_markdown(
+        "@ada <script>alert(1)</script>", mentions={"ada": "javascript:alert(1)"}
+    )
+    assert "javascript:" not in html and "<script>" not in html
+    assert render_markdown("no mentions", mentions={}) == render_markdown("no mentions")

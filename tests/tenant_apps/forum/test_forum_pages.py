@@ -276,3 +276,26 @@ def test_list_pages_make_a_bounded_number_of_queries(
         assert client.get(f"/forum/t/{thread.pk}/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get("/forum/search/?q=thread").status_code == 200
+
+
+def test_mentions_of_members_link_to_their_profiles_on_the_thread_page(
+    alpha, beta, poster, reader, general, as_user, member_of
+):
+    from forum_factories import make_reply, make_thread
+
+    from tenant_apps.forum import services
+    from tenants.context import tenant_context
+
+    with tenant_context(alpha):
+        handle = services.profile_for(reader).handle
+    outsider = member_of(beta, email="outsider@example.com")
+    with tenant_context(beta):
+        beta_handle = services.update_profile(user=outsider, handle="betaonly", bio="").handle
+    thread = make_thread(alpha, poster, general, title="Hello all")
+    make_reply(alpha, poster, thread, body=f"Ping @{handle.upper()}, @ghost and @{beta_handle}")
+    page = as_user(poster).get(f"/forum/t/{thread.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert f'href="/forum/u/{handle}/"' in body
+    assert "/forum/u/ghost/" not in body and "/forum/u/betaonly/" not in body
+    assert "@ghost" in body and "@betaonly" in body
