@@ -238,3 +238,57 @@ def on_plan(db):
     yield put
     for organization in changed:  # the rows roll back; the cached state must go too
         entitlements.invalidate(organization)
+
+
+@pytest.fixture
+def live_events(settings):
+    """listen = live_events(); received = listen(group); ... received() -> the messages the real
+    Redis channel layer delivered to that group so far (a prefix of this test's own, so that no
+    other test's events are seen). For services that publish live events. The listening side
+    runs on one event loop of its own (channels_redis binds a receiving channel to its loop)."""
+    import asyncio
+    import uuid
+
+    from channels.layers import get_channel_layer
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
+    layer = get_channel_layer()
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def run(coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=30)
+
+    subscriptions = []
+
+    def listen(group: str):
+        channel = run(layer.new_channel())
+        run(layer.group_add(group, channel))
+        subscriptions.append((group, channel))
+
+        async def drain(timeout: float) -> list[dict]:
+            messages = []
+            while True:
+                try:
+                    messages.append(await asyncio.wait_for(layer.receive(channel), timeout))
+                except TimeoutError:
+                    return messages
+
+        def received(timeout: float = 0.5) -> list[dict]:
+            return run(drain(timeout))
+
+        return received
+
+    yield listen
+    for group, channel in subscriptions:
+        run(layer.group_discard(group, channel))
+    run(layer.flush())
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=5)
+    loop.close()

@@ -2,7 +2,6 @@
 who may check people in; live counts."""
 
 import io
-from unittest import mock
 
 import pytest
 from PIL import Image
@@ -96,13 +95,19 @@ def test_a_ticket_of_another_event_or_a_cancelled_one_is_invalid(
     assert cancelled.result == "invalid" and "cancelled" in cancelled.message
 
 
-def test_check_in_publishes_a_live_count_event(free_event, ticket, door):
-    with mock.patch("tenant_apps.events.services.publish") as publish:
+def test_check_in_publishes_a_live_count_event(
+    free_event, ticket, door, live_events, django_capture_on_commit_callbacks
+):
+    counts = live_events(f"tenant.alpha.events.checkin.{free_event.pk}")
+    other_tenant = live_events(f"tenant.beta.events.checkin.{free_event.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
         services.check_in(acting_user=door, event=free_event, code=ticket.code)
         services.check_in(acting_user=door, event=free_event, code=ticket.code)
-    assert publish.call_count == 1  # a double scan changes nothing, so nothing to publish
-    parts, event = publish.call_args.args
-    assert parts == ("events", "checkin", free_event.pk) and event["type"] == "events.checkin"
+    # A double scan changes nothing, so only the first one publishes.
+    [message] = counts()
+    assert message["topic"] == f"events.checkin.{free_event.pk}"
+    assert message["event"]["type"] == "events.checkin"
+    assert other_tenant(timeout=0.2) == []
 
 
 def test_check_in_page_answers_htmx_scans_with_a_result_fragment(

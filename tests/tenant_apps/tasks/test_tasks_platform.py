@@ -19,34 +19,25 @@ def test_switching_the_app_off_hides_pages_and_api(alpha, project, worker, as_us
 
 
 def test_moves_publish_a_live_board_event_after_commit(
-    alpha, project, worker, monkeypatch, django_capture_on_commit_callbacks
+    alpha, beta, project, worker, live_events, django_capture_on_commit_callbacks
 ):
-    sent = []
-
-    def fake_send(group, message):
-        sent.append((group, message))
-
-    import tenant_apps.notifications.realtime as realtime
-
-    class Layer:
-        async def group_send(self, group, message):
-            fake_send(group, message)
-
-    monkeypatch.setattr(realtime, "get_channel_layer", lambda: Layer())
+    board = live_events(f"tenant.alpha.tasks.board.{project.pk}")
+    same_number_in_beta = live_events(f"tenant.beta.tasks.board.{project.pk}")
     task = make_task(alpha, worker, project, title="Live")
     doing = columns(alpha, project)[1]
-    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.move_task(user=worker, task=task, column=doing)
-    assert sent == [
-        (
-            f"tenant.alpha.tasks.board.{project.pk}",
-            {
-                "type": "live.event",
-                "topic": f"tasks.board.{project.pk}",
-                "event": {"type": "tasks.moved", "task": task.pk},
-            },
-        )
+        assert board(timeout=0.2) == []  # nothing goes out before the commit
+    for callback in callbacks:
+        callback()
+    assert board() == [
+        {
+            "type": "live.event",
+            "topic": f"tasks.board.{project.pk}",
+            "event": {"type": "tasks.moved", "task": task.pk},
+        }
     ]
+    assert same_number_in_beta(timeout=0.2) == []
 
 
 def test_project_list_shows_counts_and_roles(alpha, project, worker, colleague, as_user):
