@@ -40,3 +40,18 @@ def audit_entries(*, action: str = "", actor: str = "", since=None, until=None) 
         end = timezone.make_aware(datetime.combine(until, time.min), tz) + timedelta(days=1)
         entries = entries.filter(created_at__lt=end)
     return entries
+
+
+def site_currency() -> str:
+    """The site's currency (ISO 4217, upper case) set in the console's branding; EUR by default.
+    Apps that price things (store, events) read it here, not from the settings model."""
+    from tenant_apps.console.branding import site_settings
+
+    return (site_settings().currency or "EUR").upper()
+
+
+def site_timezone() -> str:
+    """The site's IANA time zone name set in the console; UTC by default."""
+    from tenant_apps.console.branding import site_settings
+
+    return site_settings().timezone or "UTC"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError, Conflict
 from shared_apps.billing import entitlements, payments
+from tenant_apps.console import selectors as console_selectors
 from tenant_apps.console.audit import log_action
 from tenant_apps.events.models import (
     Event,
@@ -70,15 +71,11 @@ def update_settings(*, acting_user, **values) -> EventSettings:
 
 
 def site_currency() -> str:
-    from tenant_apps.console.branding import site_settings
-
-    return (site_settings().currency or "EUR").upper()
+    return console_selectors.site_currency()
 
 
 def site_timezone() -> str:
-    from tenant_apps.console.branding import site_settings
-
-    return site_settings().timezone or "UTC"
+    return console_selectors.site_timezone()
 
 
 def to_minor_units(amount: Decimal, currency: str) -> int:

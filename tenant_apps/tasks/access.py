@@ -68,9 +68,9 @@ def can_create_projects(user) -> bool:
 
 def activate_site_timezone() -> None:
     """Background work shows times (emails, occurrences) in the site's time zone too."""
-    from tenant_apps.console.branding import site_settings
+    from tenant_apps.console.selectors import site_timezone
 
     try:
-        timezone.activate(zoneinfo.ZoneInfo(site_settings().timezone))
+        timezone.activate(zoneinfo.ZoneInfo(site_timezone()))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         timezone.deactivate()
