@@ -485,6 +485,12 @@ def _announce(post: Post) -> None:
         publish(("forum", "thread", thread.pk), {"type": "forum.reply", "post_id": post.pk})
 
 
+def _publish_change(post: Post, kind: str) -> None:
+    """Tell open pages of the thread that one of its posts changed (after the commit): they
+    refresh their posts, so hidden, deleted, restored, voted and accepted posts show live."""
+    publish(("forum", "thread", post.thread_id), {"type": f"forum.{kind}", "post_id": post.pk})
+
+
 def _count_visible(post: Post, sign: int) -> None:
     """Add (sign=1) or remove (-1) a post from the counters of its thread, category and author."""
     thread_id, category_id = post.thread_id, post.thread.category_id
@@ -737,6 +743,7 @@ def delete_post(*, user, post: Post) -> Post:
             _set_accepted(thread, None)
     if user.pk != post.author_id:
         log_action(acting_user=user, action="forum.post_deleted", target=post)
+    _publish_change(post, "delete")
     return post
 
 
@@ -758,6 +765,7 @@ def restore_post(*, acting_user, post: Post) -> Post:
     if post.author_id:
         recount_profile(post.author_id)
     log_action(acting_user=acting_user, action="forum.post_restored", target=post)
+    _publish_change(post, "restore")
     return post
 
 
@@ -807,6 +815,7 @@ def vote(*, user, post: Post, value: int) -> Post:
             Profile.objects.filter(user_id=post.author_id).update(
                 reputation=F("reputation") + delta
             )
+        _publish_change(post, "vote")
     post.refresh_from_db(fields=["score"])
     post.my_vote = value
     return post
@@ -852,6 +861,10 @@ def accept_answer(*, user, thread: Thread, post: Post | None) -> Thread:
             actor=user,
             target=post,
         )
+    publish(
+        ("forum", "thread", thread.pk),
+        {"type": "forum.accept", "post_id": post.pk if post else None},
+    )
     if user.pk != thread.author_id:
         log_action(
             acting_user=user,
@@ -1087,6 +1100,7 @@ def hide_post(*, acting_user, post: Post, reason: str = "", hidden: bool = True)
         target=post,
         after={"reason": reason},
     )
+    _publish_change(post, "hide" if hidden else "unhide")
     return post
 
 

@@ -12,6 +12,7 @@ from tenant_apps.console.models import AuditEntry
 from tenant_apps.forum import services
 from tenant_apps.forum.models import Category, Post, PostRevision, Profile, Report, Thread, Vote
 from tenant_apps.notifications.models import Notification
+from tenants.context import tenant_context
 
 pytestmark = pytest.mark.usefixtures("in_alpha")
 
@@ -424,3 +425,33 @@ def test_upload_image_gives_markdown_and_refuses_non_images(alpha, poster):
 def test_mentioned_handles_ignore_code_and_emails():
     body = "Hi @ada and @Ben_2, mail me at x@example.com ```@nobody``` `@nor`"
     assert services.mentioned_handles(body) == ["ada", "ben_2"]
+
+
+def test_moderation_votes_and_answers_reach_open_thread_pages_live(
+    alpha, alpha_owner, poster, reader, moderator, live_events, django_capture_on_commit_callbacks
+):
+    """Open pages of a thread refresh on any event of its topic: hiding, deleting, restoring,
+    voting and accepting each send one after the commit; beta's same thread number hears none."""
+    help_ = make_category(alpha, alpha_owner, name="Help", kind="qa")
+    thread = make_thread(alpha, poster, help_, title="Which chain oil?")
+    answer = make_reply(alpha, reader, thread, body="The wax one.")
+    page = live_events(f"tenant.alpha.forum.thread.{thread.pk}")
+    beta_page = live_events(f"tenant.beta.forum.thread.{thread.pk}")
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
+        services.vote(user=poster, post=answer, value=1)
+        services.vote(user=poster, post=answer, value=1)  # no change, no event
+        services.accept_answer(user=poster, thread=thread, post=answer)
+        services.hide_post(acting_user=moderator, post=answer, reason="spoiler")
+        services.hide_post(acting_user=moderator, post=answer, hidden=False)
+        services.delete_post(user=moderator, post=answer)
+        services.restore_post(acting_user=moderator, post=answer)
+    kinds = [message["event"]["type"] for message in page()]
+    assert kinds == [
+        "forum.vote",
+        "forum.accept",
+        "forum.hide",
+        "forum.unhide",
+        "forum.delete",
+        "forum.restore",
+    ]
+    assert beta_page(timeout=0.2) == []
