@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from core.errors import Conflict
 from core.errors import PermissionDenied as Refused
+from core.thumbnails import delete_thumbnails, request_thumbnails
 from tenant_apps.members.models import Role
 from tenant_apps.members.selectors import has_role
 from tenant_apps.notifications.services import notify
@@ -238,6 +239,19 @@ def _apply(recipe: Recipe, data: dict, *, user) -> None:
     recipe.status = status
 
 
+def _delete_files_after_commit(names: list[str]) -> None:
+    """The images (and their thumbnails) go once the rows that used them are gone for good."""
+    if not names:
+        return
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+            delete_thumbnails(name)
+
+    transaction.on_commit(delete)
+
+
 def _save_steps(recipe: Recipe, steps: list[StepInput]) -> None:
     if len(steps) > MAX_STEPS:
         raise ValidationError({"steps": [f"A recipe can have at most {MAX_STEPS} steps."]})
@@ -253,14 +267,14 @@ def _save_steps(recipe: Recipe, steps: list[StepInput]) -> None:
         step = Step(recipe=recipe, position=position, text=text, timer_minutes=item.timer_minutes)
         if item.image:
             step.image.save(item.image.name, item.image, save=False)
+            request_thumbnails(step.image.name)
         elif item.keep_image_from in old and not item.remove_image:
             step.image = old[item.keep_image_from].image.name
             kept_images.add(step.image)
         step.save()
     # Delete replaced step images once the new rows are committed.
     orphans = [s.image.name for s in old.values() if s.image and s.image.name not in kept_images]
-    if orphans:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in orphans])
+    _delete_files_after_commit(orphans)
 
 
 def _add_photos(recipe: Recipe, photos: list) -> None:
@@ -272,14 +286,14 @@ def _add_photos(recipe: Recipe, photos: list) -> None:
         photo = RecipePhoto(recipe=recipe)
         photo.image.save(upload.name, upload, save=False)
         photo.save()
+        request_thumbnails(photo.image.name)
 
 
 def _remove_photos(recipe: Recipe, photo_ids: list[int]) -> None:
     photos = list(recipe.photos.filter(pk__in=photo_ids or []))
     names = [photo.image.name for photo in photos]
     RecipePhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
-    if names:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    _delete_files_after_commit(names)
 
 
 def _save_ingredients(recipe: Recipe, rows: list[dict]) -> None:
@@ -314,6 +328,7 @@ def create_recipe(
     _apply(recipe, data, user=author)
     if image:
         recipe.image.save(image.name, image, save=False)
+        request_thumbnails(recipe.image.name)
     recipe.save()
     if tags:
         recipe.tags.set(tags)
@@ -362,8 +377,10 @@ def update_recipe(
         recipe.image = ""
     recipe.version = F("version") + 1
     recipe.save()
+    if image:
+        request_thumbnails(recipe.image.name)
     if old_image and old_image != (recipe.image.name if recipe.image else ""):
-        transaction.on_commit(lambda: default_storage.delete(old_image))
+        _delete_files_after_commit([old_image])
     if tags is not None:
         recipe.tags.set(tags)
     if ingredients is not None:
@@ -388,8 +405,7 @@ def delete_recipe(*, recipe_id: int, user) -> None:
     files += [s.image.name for s in recipe.steps.all() if s.image]
     files += [p.image.name for p in recipe.photos.all()]
     recipe.delete()
-    if files:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    _delete_files_after_commit(files)
 
 
 # --- dietary tags and settings ------------------------------------------------------------

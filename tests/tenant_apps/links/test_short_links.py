@@ -201,7 +201,8 @@ def test_first_click_into_an_empty_buffer_schedules_a_flush(alpha, alpha_owner, 
             messages = [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
         finally:
             broker.delete(queue)
-    [flush] = [m for m in messages if m["headers"]["task"] == "tenant_apps.links.tasks.flush_clicks"]
+    task = "tenant_apps.links.tasks.flush_clicks"
+    [flush] = [m for m in messages if m["headers"]["task"] == task]
     assert flush["headers"]["eta"] is not None
     assert flush["headers"]["_schema_name"] == "alpha"
 

@@ -93,3 +93,35 @@ def test_a_photo_over_the_plans_storage_is_refused_and_nothing_is_saved(
     # Beta's plan is untouched: the same photo is fine there.
     with tenant_context(beta):
         assert not Recipe.objects.exists()
+
+
+def test_pages_show_thumbnails_and_deleting_the_recipe_removes_them(
+    alpha, beta, cook, as_user, django_capture_on_commit_callbacks
+):
+    from core.thumbnails import make_thumbnails_now, thumbnail_name
+    from tenant_apps.recipes import services
+
+    client = as_user(cook)
+    client.post(
+        "/recipes/new/",
+        {
+            **form_data(title="Gazpacho"),
+            "image": SimpleUploadedFile("g.jpg", phone_photo(), content_type="image/jpeg"),
+        },
+    )
+    with tenant_context(alpha):
+        recipe = Recipe.objects.get(title="Gazpacho")
+        name = recipe.image.name
+        thumbnails = make_thumbnails_now(name)  # what the queued task does
+    assert thumbnails == [thumbnail_name(name, size) for size in ("small", "medium", "large")]
+    detail = client.get(f"/recipes/{recipe.pk}/").content.decode()
+    assert f"/media/alpha/{thumbnail_name(name, 'large')}" in detail
+    listing = client.get("/recipes/").content.decode()
+    assert f"/media/alpha/{thumbnail_name(name, 'medium')}" in listing
+    with tenant_context(beta):
+        assert not default_storage.exists(thumbnail_name(name, "small"))
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
+        services.delete_recipe(recipe_id=recipe.pk, user=cook)
+    with tenant_context(alpha):
+        assert not default_storage.exists(name)
+        assert not any(default_storage.exists(thumb) for thumb in thumbnails)
