@@ -51,7 +51,9 @@ class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, plus the error responses an operation can give, inferred from
     what answers them (core.api.exception_handler and the middleware in core.middleware):
 
-    - 400: the operation takes a body or query parameters (validation; NUL in a parameter);
+    - 400: the operation takes a body or query parameters (validation; NUL in a parameter),
+      or it changes something (services refuse bad input and impossible changes with a
+      ValidationError);
     - 401: it has authenticators (no credentials where needed, or a bad token, anywhere);
     - 402: it changes something (a site read-only until paid; a plan limit);
     - 403: a role or other permission is checked, or it changes something through a session
@@ -92,7 +94,7 @@ class AutoSchema(openapi.AutoSchema):
             for authenticator in self.view.get_authenticators()
         )
         statuses = set()
-        if has_body or any(p["in"] == "query" for p in parameters):
+        if has_body or changes or any(p["in"] == "query" for p in parameters):
             statuses.add(400)
         if operation.get("security"):
             statuses.add(401)

@@ -415,7 +415,9 @@ class TaskViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(methods=["GET"], responses=TaskCommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=TaskCommentSerializer, responses=TaskCommentSerializer)
+    @extend_schema(
+        methods=["POST"], request=TaskCommentSerializer, responses={201: TaskCommentSerializer}
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         task = self._task()
