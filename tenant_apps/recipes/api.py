@@ -391,7 +391,7 @@ class RecipeViewSet(viewsets.ModelViewSet):
         responses=RecipeDetailSerializer,
         summary="Set the cover photo (JPEG, PNG, WebP or GIF up to 8 MB)",
     )
-    @extend_schema(methods=["DELETE"], request=None, responses=RecipeDetailSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: RecipeDetailSerializer})
     @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser])
     def image(self, request, pk=None):
         recipe = self.get_object()
