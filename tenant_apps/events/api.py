@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,6 +23,7 @@ from rest_framework.permissions import (
 )
 from rest_framework.response import Response
 
+from core.openapi import ApiError
 from tenant_apps.events import selectors, services
 from tenant_apps.events.models import Event, EventStatus, Order, Ticket, TicketType
 from tenant_apps.members.permissions import IsAdmin, IsModerator
@@ -249,6 +251,8 @@ def _date_param(request, name: str):
         raise serializers.ValidationError({name: ["Use YYYY-MM-DD."]}) from error
 
 
+# An event people registered for is cancelled, not deleted: 409.
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: ApiError}))
 class EventViewSet(viewsets.ModelViewSet):
     serializer_class = EventSerializer
     # IsAuthenticatedOrReadOnly first tells the schema that reading needs no login.
@@ -423,6 +427,8 @@ class EventViewSet(viewsets.ModelViewSet):
         )
 
 
+# A ticket type already ordered cannot be deleted: 409.
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: ApiError}))
 class TicketTypeViewSet(viewsets.ModelViewSet):
     """Ticket types of events (admins)."""
 

@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
+    extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import PermissionDenied
+from core.openapi import ApiError
 from tenant_apps.forum import permissions as perms
 from tenant_apps.forum import selectors, services
 from tenant_apps.forum.models import (
@@ -366,6 +368,8 @@ def _post(request, pk) -> Post:
     return post
 
 
+# A category that still holds threads or sub-categories cannot be deleted: 409.
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: ApiError}))
 class CategoryViewSet(viewsets.ModelViewSet):
     """Categories the caller may read, in order. Admins create, change and delete them."""
 
@@ -460,7 +464,7 @@ class ThreadViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retri
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=ThreadUpdateSerializer, responses=ThreadSerializer)
+    @extend_schema(request=ThreadUpdateSerializer, responses={200: ThreadSerializer, 409: ApiError})
     def partial_update(self, request, pk=None):
         thread = self.get_object()
         data = ThreadUpdateSerializer(data=request.data)
@@ -586,7 +590,7 @@ class PostViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retriev
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer})
+    @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer, 429: ApiError})
     def create(self, request):
         data = PostCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -607,7 +611,7 @@ class PostViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retriev
             PostSerializer(post, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
+    @extend_schema(request=PostUpdateSerializer, responses={200: PostSerializer, 409: ApiError})
     def partial_update(self, request, pk=None):
         post = self.get_object()
         data = PostUpdateSerializer(data=request.data)
@@ -641,7 +645,7 @@ class PostViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.Retriev
         )
         return Response({"score": post.score, "my_vote": post.my_vote})
 
-    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer, 409: ApiError})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         data = ReportCreateSerializer(data=request.data)

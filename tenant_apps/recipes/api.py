@@ -15,6 +15,7 @@ from rest_framework.permissions import (
 )
 from rest_framework.response import Response
 
+from core.openapi import ApiError
 from tenant_apps.members.permissions import HasRole, IsAdmin
 from tenant_apps.recipes import selectors, services, units
 from tenant_apps.recipes.forms import validate_image
@@ -294,6 +295,11 @@ class RecipeViewSet(viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(
+        responses={200: RecipeDetailSerializer, 409: ApiError},
+        description="Send the `version` you read: if the recipe changed since, the answer is a "
+        "409 and nothing is written.",
+    )
     def partial_update(self, request, *args, **kwargs):
         recipe = self.get_object()
         serializer = self.get_serializer(recipe, data=request.data, partial=True)
@@ -385,7 +391,7 @@ class RecipeViewSet(viewsets.ModelViewSet):
         responses=RecipeDetailSerializer,
         summary="Set the cover photo (JPEG, PNG, WebP or GIF up to 8 MB)",
     )
-    @extend_schema(methods=["DELETE"], request=None, responses=RecipeDetailSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={200: RecipeDetailSerializer})
     @action(detail=True, methods=["post", "delete"], parser_classes=[MultiPartParser])
     def image(self, request, pk=None):
         recipe = self.get_object()

@@ -15,6 +15,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.openapi import ApiError
 from tenant_apps.members.permissions import HasRole
 from tenant_apps.tasks import selectors, services
 from tenant_apps.tasks.models import Column, Comment, Priority, Project, Task, Team
@@ -35,7 +36,8 @@ class TaskProjectSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), required=False, allow_null=True
     )
-    owner = TaskPersonSerializer(read_only=True)
+    # A team's project has no owner: its team's members manage it.
+    owner = TaskPersonSerializer(read_only=True, allow_null=True)
     columns = serializers.SerializerMethodField()
     my_role = serializers.CharField(read_only=True, allow_null=True)
 
@@ -154,33 +156,10 @@ FILTER_PARAMETERS = [
 ]
 
 
-class TaskApiErrorBody(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="The input at fault: field name → messages (empty when no single field is).",
-    )
-
-
-class TaskApiError(serializers.Serializer):
-    error = TaskApiErrorBody()
-
-
-ERRORS = {
-    400: TaskApiError,
-    401: TaskApiError,
-    403: TaskApiError,
-    404: TaskApiError,
-}
-
-
 def _documented(success: dict, *, conflict: bool = False) -> dict:
-    """Responses of an operation: its success body and the shared error body."""
-    responses = {**success, **ERRORS}
-    if conflict:
-        responses[409] = TaskApiError
-    return responses
+    """Responses of an operation: its success body, and a 409 when someone else's change can
+    refuse it (core.openapi.AutoSchema adds the other errors)."""
+    return {**success, 409: ApiError} if conflict else success
 
 
 def _project_or_404(user, project_id) -> Project:
@@ -436,7 +415,9 @@ class TaskViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(methods=["GET"], responses=TaskCommentSerializer(many=True))
-    @extend_schema(methods=["POST"], request=TaskCommentSerializer, responses=TaskCommentSerializer)
+    @extend_schema(
+        methods=["POST"], request=TaskCommentSerializer, responses={201: TaskCommentSerializer}
+    )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         task = self._task()

@@ -1141,18 +1141,24 @@ def create_next_occurrence(*, series: RecurrenceSeries, after: Task) -> Task | N
     so a second call (the completion and the scheduler at once, a retry) returns the existing
     one. Copies title, description, priority, labels, assignees still in the project, watchers
     and the checklist (unchecked). None when the rule has ended."""
+    return _next_occurrence(series=series, after=after)[0]
+
+
+def _next_occurrence(*, series: RecurrenceSeries, after: Task) -> tuple[Task | None, bool]:
+    """create_next_occurrence, and whether this call made it (False when it existed already,
+    also when another process made it at the same moment)."""
     base = after.due_at or series.starts_at
     due = recurrence.next_after(rule=series.rule, starts_at=series.starts_at, after=base)
     if due is None:
-        return None
+        return None, False
     date = recurrence.local_date(due)
     existing = Task.objects.filter(series=series, occurrence_date=date).first()
     if existing is not None:
-        return existing
+        return existing, False
     project = series.project
     column = project.columns.filter(is_done=False).order_by("position").first()
     if column is None:
-        return None
+        return None, False
     try:
         with transaction.atomic():
             column = Column.objects.select_for_update().get(pk=column.pk)
@@ -1170,7 +1176,8 @@ def create_next_occurrence(*, series: RecurrenceSeries, after: Task) -> Task | N
                 created_by=after.created_by,
             )
     except IntegrityError:
-        return Task.objects.filter(series=series, occurrence_date=date).first()
+        # Another process made it between the check above and this insert.
+        return Task.objects.filter(series=series, occurrence_date=date).first(), False
     members = set(project.memberships.values_list("user_id", flat=True))
     task.assignees.set([u for u in after.assignees.all() if u.pk in members])
     task.watchers.set([u for u in after.watchers.all() if u.pk in members])
@@ -1186,7 +1193,7 @@ def create_next_occurrence(*, series: RecurrenceSeries, after: Task) -> Task | N
         text=f"created #{task.number}, the next occurrence of #{after.number}",
     )
     _board_changed(project, "created", task=task.pk)
-    return task
+    return task, True
 
 
 def create_due_occurrences(*, now: dt.datetime | None = None) -> int:
@@ -1209,9 +1216,9 @@ def create_due_occurrences(*, now: dt.datetime | None = None) -> int:
         if series.tasks.filter(occurrence_date=recurrence.local_date(due)).exists():
             continue
         with transaction.atomic():
-            task = create_next_occurrence(series=series, after=latest)
-        if task is not None:
-            made += 1
+            _task, created = _next_occurrence(series=series, after=latest)
+        # Several workers may run this at once: count only what this one made.
+        made += created
     return made
 
 
