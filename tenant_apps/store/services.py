@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
@@ -56,10 +57,19 @@ MAX_LINE_QUANTITY = 99
 MAX_CART_LINES = 50
 MAX_IMAGES_PER_PRODUCT = 12
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
-# Stripe Checkout sessions live 24 hours by default; the reservation outlives the session a
-# little so that the `checkout.session.expired` webhook is what normally gives stock back, and
-# the sweeper only catches a lost webhook.
-CARD_RESERVATION = timedelta(hours=24, minutes=15)
+# A card order's stock is held for settings.STORE_RESERVATION_MINUTES: its Stripe Checkout
+# Session expires then and the `checkout.session.expired` webhook gives the stock back. The
+# reservation itself lasts a little longer, so that the webhook is what normally releases it and
+# the sweeper (release_lapsed_reservations) only catches a lost webhook.
+WEBHOOK_GRACE = timedelta(minutes=5)
+
+
+def card_reservation() -> timedelta:
+    """How long a card order holds its stock: the payment session's lifetime (the setting,
+    kept within the 30 minutes to 24 hours Stripe accepts) plus the webhook's grace."""
+    minutes = min(max(int(settings.STORE_RESERVATION_MINUTES), 30), 24 * 60)
+    return timedelta(minutes=minutes) + WEBHOOK_GRACE
+
 
 # Which statuses an admin may move an order to, from each status. Refund statuses are set by
 # refunds, never chosen by hand.
@@ -278,9 +288,32 @@ def create_product(
     return product
 
 
+class StaleEdit(Conflict):
+    """An edit made from a version of the row that another save has replaced meanwhile."""
+
+    code = "stale_version"
+
+
 @transaction.atomic
-def update_product(*, acting_user, product: Product, category_ids=None, **values) -> Product:
+def update_product(
+    *, acting_user, product: Product, category_ids=None, expected_version=None, **values
+) -> Product:
+    """Change a product's fields and categories. With `expected_version` (the version the
+    admin's form or API client read), the edit is refused with StaleEdit (409) when another
+    save came in between, so neither admin's changes are lost unseen. Every save raises the
+    version by one."""
     _require_admin(acting_user)
+    current = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if current is None:
+        raise ValidationError({"product": ["This product no longer exists."]})
+    if expected_version is not None and int(expected_version) != current.version:
+        raise StaleEdit(
+            "Someone else saved this product after you opened it (version "
+            f"{current.version}, yours {int(expected_version)}). Check their changes and "
+            "save again.",
+            extra={"current_version": current.version},
+        )
+    product = current  # the locked, fresh row: fields this edit leaves alone stay as saved
     currency = money.shop_currency()
     fields = _validated_product_fields(values, currency)
     if values.get("slug"):
@@ -290,6 +323,7 @@ def update_product(*, acting_user, product: Product, category_ids=None, **values
     before = {"status": product.status, "price": str(product.price)}
     for field, value in fields.items():
         setattr(product, field, value)
+    product.version += 1
     _save_unique(product, "slug", "Another product already uses this address.")
     if "sku" in fields:
         Variant.objects.filter(product=product, name="").update(sku=fields["sku"])
@@ -964,7 +998,7 @@ def place_order(
         if reason:
             raise ValidationError({"payment_method": [reason]})
     hold = (
-        CARD_RESERVATION
+        card_reservation()
         if payment_method == PaymentMethod.CARD
         else timedelta(days=settings_row.offline_hold_days)
     )
@@ -1007,6 +1041,51 @@ def place_order(
         _queue_email(order.pk, "placed")
     _notify_admins_of_order(order)
     return order
+
+
+@dataclasses.dataclass
+class CheckoutResult:
+    order: Order
+    payment_url: str | None = None  # card orders: Stripe's payment page
+    payment_error: str = ""  # card orders whose payment page could not open (now cancelled)
+
+
+def check_out_cart(
+    *,
+    user,
+    session,
+    address: dict,
+    shipping_method_id,
+    payment_method: str,
+    discount_code: str = "",
+) -> CheckoutResult:
+    """Check out the visitor's (session) or member's (database) cart, for the pages and the
+    API alike: the lines as the cart shows them (capped to the stock left) become a pending
+    order (`place_order`: stock reserved, discount counted, totals fixed), those lines leave
+    the cart, and a card order gets its Stripe payment page. Should Stripe refuse, the order
+    is cancelled (its stock given back) and `payment_error` says why."""
+    from tenant_apps.store.selectors import cart_view
+
+    quantities = cart_view(cart_quantities(user=user, session=session)).quantities()
+    if not quantities:
+        raise ValidationError({"cart": ["Your cart is empty."]})
+    order = place_order(
+        user=user,
+        quantities=quantities,
+        address=address,
+        shipping_method_id=shipping_method_id,
+        payment_method=payment_method,
+        discount_code=discount_code,
+    )
+    clear_cart(user=user, session=session, variant_ids=list(quantities))
+    result = CheckoutResult(order=order)
+    if order.payment_method == PaymentMethod.CARD:
+        try:
+            result.payment_url = start_card_payment(order=order)
+        except (ApplicationError, ValidationError) as error:
+            result.payment_error = getattr(error, "message", None) or " ".join(error.messages)
+            order.refresh_from_db()
+    return result
 
 
 def _notify_admins_of_order(order: Order) -> None:
@@ -1074,6 +1153,8 @@ def start_card_payment(*, order: Order) -> str:
             metadata={"store_order_id": str(order.pk), "order_number": str(order.number)},
             customer_email=order.email,
             reference=f"store-order-{order.number}",
+            # Fixed by the order, so that "pay now" again replays the same session.
+            expires_at=order.reserved_until - WEBHOOK_GRACE,
         )
     except (ApplicationError, ValidationError):
         cancel_order(order_id=order.pk, acting_user=None, reason="The payment page could not open.")

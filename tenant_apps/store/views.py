@@ -262,9 +262,9 @@ def checkout(request):
             data = form.cleaned_data
             shipping = data.get("shipping_method")
             try:
-                order = services.place_order(
+                result = services.check_out_cart(
                     user=request.user,
-                    quantities=cart_view.quantities(),
+                    session=request.session,
                     address={k: data.get(k, "") for k in services.ADDRESS_FIELDS},
                     shipping_method_id=shipping.pk if shipping else None,
                     payment_method=data["payment_method"],
@@ -273,19 +273,12 @@ def checkout(request):
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                services.clear_cart(
-                    user=request.user, session=request.session,
-                    variant_ids=list(cart_view.quantities()),
-                )  # fmt: skip
-                _remember_order(request, order)
-                if order.payment_method == PaymentMethod.CARD:
-                    try:
-                        return HttpResponseRedirect(services.start_card_payment(order=order))
-                    except (ApplicationError, ValidationError) as error:
-                        message = getattr(error, "message", None) or " ".join(error.messages)
-                        messages.error(request, f"{message} Your order was cancelled.")
-                        return redirect("store:order", token=order.access_token)
-                return redirect("store:order", token=order.access_token)
+                _remember_order(request, result.order)
+                if result.payment_url:
+                    return HttpResponseRedirect(result.payment_url)
+                if result.payment_error:
+                    messages.error(request, f"{result.payment_error} Your order was cancelled.")
+                return redirect("store:order", token=result.order.access_token)
         status = 400
     summary = _summary(
         cart_view,
