@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -163,6 +165,14 @@ def _check_slug(model, slug: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _same_text(field: str, value: str) -> Exact:
+    """A filter: `field` equals `value` as the case-insensitive unique constraints compare
+    them, lower() on both sides. Django's __iexact compares upper(), which differs for a few
+    characters (the Kelvin sign "K" lowers to "k" but uppers to itself), so a check made with
+    it could pass and the constraint then refuse the row."""
+    return Exact(Lower(field), Lower(Value(value)))
+
+
 def _save_unique(instance, field: str, message: str) -> None:
     """Save; a unique constraint raced past the checks becomes a field error."""
     try:
@@ -178,7 +188,7 @@ def create_category(*, acting_user, name: str, slug: str = "", description: str 
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ["Give the category a name."]})
-    if Category.objects.filter(name__iexact=name).exists():
+    if Category.objects.filter(_same_text("name", name)).exists():
         raise ValidationError({"name": ["A category with this name exists."]})
     slug = _check_slug(Category, slug) if slug else _unique_slug(Category, name, max_length=100)
     category = Category(name=name, slug=slug, description=description, position=position or 0)
@@ -197,7 +207,7 @@ def update_category(*, acting_user, category: Category, **values) -> Category:
     category.name = category.name.strip()
     if not category.name:
         raise ValidationError({"name": ["Give the category a name."]})
-    if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
+    if Category.objects.filter(_same_text("name", category.name)).exclude(pk=category.pk).exists():
         raise ValidationError({"name": ["A category with this name exists."]})
     _check_slug(Category, category.slug, exclude_pk=category.pk)
     category.full_clean(validate_constraints=False)
@@ -242,8 +252,8 @@ def _validated_product_fields(values: dict, currency: str) -> dict:
 def _check_sku(sku: str, *, product_pk=None, variant_pk=None) -> None:
     if not sku:
         return
-    products = Product.objects.filter(sku__iexact=sku)
-    variants = Variant.objects.filter(sku__iexact=sku)
+    products = Product.objects.filter(_same_text("sku", sku))
+    variants = Variant.objects.filter(_same_text("sku", sku))
     if product_pk:
         products = products.exclude(pk=product_pk)
         variants = variants.exclude(product_id=product_pk, name="")
@@ -283,7 +293,11 @@ def create_product(
     product = Product(slug=slug, **fields)
     _save_unique(product, "slug", "Another product already uses this address.")
     product.categories.set(Category.objects.filter(pk__in=list(category_ids)))
-    Variant.objects.create(product=product, name="", sku=fields["sku"], stock=int(stock))
+    _save_unique(
+        Variant(product=product, name="", sku=fields["sku"], stock=int(stock)),
+        "sku",
+        "Another product or variant already uses this SKU.",
+    )
     log_action(acting_user=acting_user, action="store.product_created", target=product)
     return product
 
@@ -326,7 +340,13 @@ def update_product(
     product.version += 1
     _save_unique(product, "slug", "Another product already uses this address.")
     if "sku" in fields:
-        Variant.objects.filter(product=product, name="").update(sku=fields["sku"])
+        try:
+            with transaction.atomic():
+                Variant.objects.filter(product=product, name="").update(sku=fields["sku"])
+        except IntegrityError as error:
+            raise ValidationError(
+                {"sku": ["Another product or variant already uses this SKU."]}
+            ) from error
     if category_ids is not None:
         product.categories.set(Category.objects.filter(pk__in=list(category_ids)))
     log_action(
@@ -385,7 +405,7 @@ def add_variant(*, acting_user, product: Product, name: str, sku="", price=None,
         raise ValidationError({"name": ["Name the variant, e.g. “M / Blue”."]})
     if stock is None or int(stock) < 0:
         raise ValidationError({"stock": ["Enter a stock of zero or more."]})
-    if Variant.objects.filter(product=product, name__iexact=fields["name"]).exists():
+    if Variant.objects.filter(_same_text("name", fields["name"]), product=product).exists():
         raise ValidationError({"name": ["This product already has a variant with this name."]})
     _check_sku(fields["sku"])
     variant = Variant(
@@ -404,7 +424,7 @@ def update_variant(*, acting_user, variant: Variant, **values) -> Variant:
         siblings = Variant.objects.filter(product_id=variant.product_id).exclude(pk=variant.pk)
         if not fields["name"] and siblings.exists():
             raise ValidationError({"name": ["Name the variant, e.g. “M / Blue”."]})
-        if fields["name"] and siblings.filter(name__iexact=fields["name"]).exists():
+        if fields["name"] and siblings.filter(_same_text("name", fields["name"])).exists():
             raise ValidationError({"name": ["This product already has a variant with this name."]})
     if "sku" in fields:
         _check_sku(fields["sku"], variant_pk=variant.pk)
@@ -578,7 +598,8 @@ def save_discount_code(*, acting_user, discount: DiscountCode | None = None, **v
     discount.code = (discount.code or "").strip().upper()
     if not discount.code or not discount.code.replace("-", "").replace("_", "").isalnum():
         raise ValidationError({"code": ["Use letters, numbers, hyphens or underscores."]})
-    if DiscountCode.objects.filter(code__iexact=discount.code).exclude(pk=discount.pk).exists():
+    taken = DiscountCode.objects.filter(_same_text("code", discount.code))
+    if taken.exclude(pk=discount.pk).exists():
         raise ValidationError({"code": ["This code exists already."]})
     if discount.kind not in DiscountKind.values:
         raise ValidationError({"kind": ["Choose percent or fixed amount."]})
