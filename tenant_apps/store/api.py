@@ -274,7 +274,7 @@ class CartSerializer(serializers.Serializer):
     has_problems = serializers.BooleanField(help_text="Some line is beyond the stock left.")
 
 
-@extend_schema_serializer(component_name="StoreCartLineIn")  # unique across the apps
+@extend_schema_serializer(component_name="StoreCartAdd")  # unique across the apps
 class CartLineIn(serializers.Serializer):
     variant = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     quantity = serializers.IntegerField(
@@ -283,7 +283,7 @@ class CartLineIn(serializers.Serializer):
     )  # fmt: skip
 
 
-@extend_schema_serializer(component_name="StoreCartQuantityIn")  # unique across the apps
+@extend_schema_serializer(component_name="StoreCartQuantity")  # unique across the apps
 class CartQuantityIn(serializers.Serializer):
     quantity = serializers.IntegerField(
         min_value=0, max_value=services.MAX_LINE_QUANTITY, help_text="0 removes the line."
@@ -362,7 +362,7 @@ class CartLineView(APIView):
         return Response(_cart_body(request))
 
 
-@extend_schema_serializer(component_name="StoreCheckoutIn")  # unique across the apps
+@extend_schema_serializer(component_name="StoreCheckout")  # unique across the apps
 class CheckoutIn(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     full_name = serializers.CharField(max_length=200)
@@ -386,7 +386,7 @@ class CheckoutIn(serializers.Serializer):
     discount_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-@extend_schema_serializer(component_name="StoreCheckoutOut")  # unique across the apps
+@extend_schema_serializer(component_name="StoreCheckoutResult")  # unique across the apps
 class CheckoutOut(serializers.Serializer):
     order = OrderSerializer()
     order_url = serializers.CharField(help_text="The order's page (works without signing in).")
@@ -402,13 +402,13 @@ class CheckoutView(APIView):
 
     @extend_schema(
         request=CheckoutIn,
-        responses={201: CheckoutOut, **_errors(400, 409, 502)},
+        responses={201: CheckoutOut, **_errors(400, 502)},
         summary="Check out the cart",
         description="The cart's lines (capped to the stock left) become a pending order whose "
         "stock is reserved: card orders until their Stripe payment page expires, offline "
         "orders for the shop's hold days. Bad input or a line sold out meanwhile: 400 naming "
-        "the field (`cart` for the lines). Card payments not set up: 409; Stripe refusing: "
-        "502 with the cancelled order's number in `error.order`.",
+        "the field (`cart` for the lines; `payment_method` when card payments are not set "
+        "up). Stripe refusing: 502, with the cancelled order's number in `error.order`.",
     )
     def post(self, request):
         serializer = CheckoutIn(data=request.data)

@@ -242,3 +242,39 @@ def test_lapsed_card_reservation_is_released_by_the_sweep_after_the_window(
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
         assert Variant.objects.get(pk=catalogue.mug_variant.pk).stock == 5
+
+
+def test_stripe_unreachable_at_checkout_is_a_502_and_gives_the_stock_back(
+    alpha, client_for, catalogue, stripe_connected, settings
+):
+    client = client_for(alpha)
+    add(client, catalogue.mug_variant, 2)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
+    response = checkout(client, catalogue, payment_method="card")
+    assert response.status_code == 502, response.content
+    error = response.json()["error"]
+    assert "cancelled" in error["message"]
+    with tenant_context(alpha):
+        order = Order.objects.get()
+        assert error["order"] == order.number
+        assert order.status == OrderStatus.CANCELLED
+        assert Variant.objects.get(pk=catalogue.mug_variant.pk).stock == 5
+
+
+def test_the_openapi_schema_documents_cart_checkout_and_versions(alpha, client_for):
+    response = client_for(alpha).get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    paths, components = schema["paths"], schema["components"]["schemas"]
+    assert set(paths[f"{API}/cart/"]) >= {"get", "delete"}
+    assert "post" in paths[f"{API}/cart/lines/"]
+    assert set(paths[f"{API}/cart/lines/{{variant_id}}/"]) >= {"patch", "delete"}
+    checkout_op = paths[f"{API}/checkout/"]["post"]
+    assert set(checkout_op["responses"]) == {"201", "400", "502"}
+    assert checkout_op["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/StoreCheckoutResult"
+    }
+    patch = paths[f"{API}/manage/products/{{id}}/"]["patch"]
+    assert "409" in patch["responses"]
+    assert {"StoreCart", "StoreCartAddRequest", "StoreCheckoutRequest", "StoreError"} <= set(components)
+    assert "version" in components["Product"]["properties"]
