@@ -453,6 +453,10 @@ class ManageProductViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
+        # The filters narrow the list only: a change answers with the product as saved even
+        # when it no longer matches them (the query string of a POST or PATCH is not a filter).
+        if self.action != "list":
+            return selectors.products(include_drafts=True)
         return _catalogue(self.request, include_drafts=True)
 
     def create(self, request, *args, **kwargs):
@@ -517,7 +521,7 @@ class ManageVariantViewSet(viewsets.ModelViewSet):
         queryset = Variant.objects.select_related("product").order_by("product_id", "position")
         product = self.request.query_params.get("product", "")
         if product:
-            if not product.isdigit():
+            if not product.isdecimal() or len(product) > 18:
                 raise serializers.ValidationError({"product": ["Give a product id."]})
             queryset = queryset.filter(product_id=int(product))
         return queryset
@@ -700,6 +704,8 @@ class ManageOrderViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
 
     def get_queryset(self):
+        if self.action != "list":  # an action answers with the order as it is afterwards
+            return selectors.orders_for_admin().prefetch_related("lines", "events")
         params = self.request.query_params
         value = params.get("status", "")
         if value and value not in OrderStatus.values:

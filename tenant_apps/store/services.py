@@ -700,7 +700,7 @@ def set_cart_quantity(*, user, session, variant_id, quantity, add: bool = False)
     if add and quantity == 0:
         raise ValidationError({"quantity": [f"Enter a quantity from 1 to {MAX_LINE_QUANTITY}."]})
     if quantity == 0:
-        variant_pk = int(variant_id) if str(variant_id).isdigit() else None
+        variant_pk = int(variant_id) if str(variant_id).isdecimal() else None
         if user is not None and user.is_authenticated:
             CartLine.objects.filter(cart__user=user, variant_id=variant_pk).delete()
         else:
@@ -1429,7 +1429,7 @@ def _order_for_session(session: dict) -> Order | None:
     order = Order.objects.filter(stripe_session_id=session.get("id")).first()
     if order is None:
         order_id = (session.get("metadata") or {}).get("store_order_id")
-        if order_id and str(order_id).isdigit():
+        if order_id and str(order_id).isdecimal():
             order = Order.objects.filter(pk=int(order_id), stripe_session_id__isnull=True).first()
     return order
 

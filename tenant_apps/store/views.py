@@ -222,8 +222,12 @@ def _payment_setup(organization):
 
 def _summary(cart_view, *, shipping_id=None, discount_code: str = ""):
     """Totals for the summary box; a bad discount code is reported, not applied."""
-    shipping = ShippingMethod.objects.filter(pk=shipping_id, is_active=True).first() if str(
-        shipping_id or "").isdigit() else None  # fmt: skip
+    shipping_id = str(shipping_id or "")
+    shipping = (
+        ShippingMethod.objects.filter(pk=int(shipping_id), is_active=True).first()
+        if shipping_id.isdecimal() and len(shipping_id) <= 18
+        else None
+    )
     if shipping is None:
         shipping = ShippingMethod.objects.filter(is_active=True).first()
     discount, discount_error = None, ""
