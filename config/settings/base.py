@@ -371,6 +371,12 @@ LOGGING = {
 
 PLATFORM_FEATURES = env_list("PLATFORM_FEATURES", [])
 
+# Store: how long a card checkout holds its items while the customer is on Stripe's payment page.
+# The Checkout Session expires after this many minutes (Stripe accepts 30 to 1440) and its
+# `checkout.session.expired` webhook gives the stock back; the store's own sweep releases it a
+# few minutes later should that webhook be lost (tenant_apps/store/services.py).
+STORE_RESERVATION_MINUTES = env_int("STORE_RESERVATION_MINUTES", 30)
+
 # Forms render with the design system's field markup (templates/forms/).
 FORM_RENDERER = "core.forms.FormRenderer"
 

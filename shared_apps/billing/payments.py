@@ -26,12 +26,14 @@ use the event's `data.object.id` (e.g. the session id) to find and update the or
 """
 
 import dataclasses
+import datetime
 import decimal
 import logging
 from collections.abc import Callable
 
 import stripe
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.errors import ApplicationError
 from shared_apps.billing.models import BillingAccount
@@ -146,12 +148,16 @@ def create_checkout_session(
     metadata: dict[str, str] | None = None,
     customer_email: str | None = None,
     reference: str | None = None,
+    expires_at: datetime.datetime | None = None,
 ) -> CheckoutSession:
     """A Stripe Checkout Session (payment mode) as a direct charge on the organization's
     connected account, with the plan's platform fee. `reference` (e.g. "order-42") becomes the
     session's client_reference_id and its idempotency key, so a double submit makes one
-    session. Raises PaymentsNotSetUp, ValidationError (bad items or currency) or
-    PaymentFailed."""
+    session. `expires_at` (an aware datetime) ends the session earlier than Stripe's default
+    of 24 hours; Stripe accepts 30 minutes to 24 hours after the session's creation. Keep it
+    fixed for one reference: a retry with the same reference (and parameters) gets the first
+    session back even when less than 30 minutes of it are left. Raises PaymentsNotSetUp,
+    ValidationError (bad items, currency or expiry) or PaymentFailed."""
     account = _require_ready(organization)
     if not line_items:
         raise ValidationError({"line_items": ["Add at least one item to pay for."]})
@@ -165,6 +171,14 @@ def create_checkout_session(
     total = sum(item.unit_amount * item.quantity for item in line_items)
     if total <= 0:
         raise ValidationError({"line_items": ["A card payment must be for more than zero."]})
+    if expires_at is not None:
+        if not isinstance(expires_at, datetime.datetime) or timezone.is_naive(expires_at):
+            raise ValidationError({"expires_at": ["Give the expiry as an aware datetime."]})
+        ahead = expires_at - timezone.now()
+        if ahead <= datetime.timedelta(0):
+            raise ValidationError({"expires_at": ["The payment session would already be over."]})
+        if ahead > datetime.timedelta(hours=24):
+            raise ValidationError({"expires_at": ["A payment session can last at most 24 hours."]})
     fee = application_fee_for(organization, total)
     params: dict = {
         "mode": "payment",
@@ -191,11 +205,19 @@ def create_checkout_session(
         params["customer_email"] = customer_email
     if reference:
         params["client_reference_id"] = reference[:200]
+    if expires_at is not None:
+        params["expires_at"] = int(expires_at.timestamp())
     options: dict = {"stripe_account": account.connect_account_id}
     if reference:
         options["idempotency_key"] = f"checkout-{organization.pk}-{reference}"
     try:
         session = client().v1.checkout.sessions.create(params=params, options=options)
+    except stripe.InvalidRequestError as error:
+        if error.param != "expires_at":
+            logger.warning("Stripe refused a checkout session: %s", error)
+            raise PaymentFailed("The payment page could not be opened; try again.") from error
+        message = error.user_message or str(error.error.message if error.error else error)
+        raise ValidationError({"expires_at": [message]}) from error
     except stripe.StripeError as error:
         logger.warning("Stripe refused a checkout session: %s", error)
         raise PaymentFailed("The payment page could not be opened; try again.") from error

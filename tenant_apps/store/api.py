@@ -3,6 +3,7 @@ catalogue, categories and shipping methods; members read their own orders; admin
 catalogue, orders, discount codes, shipping, settings and read the sales figures under
 `manage/`. Errors use the platform's shape (`core.api.exception_handler`)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -15,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import ApplicationError
 from core.thumbnails import thumbnail_url
 from tenant_apps.members.permissions import HasRole, IsAdmin
 from tenant_apps.store import money, selectors, services
@@ -26,6 +28,7 @@ from tenant_apps.store.models import (
     OrderEvent,
     OrderLine,
     OrderStatus,
+    PaymentMethod,
     Product,
     ProductImage,
     ProductStatus,
@@ -86,12 +89,18 @@ class ProductSerializer(serializers.ModelSerializer):
         help_text="Stock of the first variant (on create).",
     )  # fmt: skip
     price = serializers.DecimalField(**MONEY, min_value=0)
+    version = serializers.IntegerField(
+        min_value=1, max_value=2_147_483_647, required=False,
+        help_text="Raised by every saved edit. Send the version you read with a change: if "
+        "someone saved the product since, the change is refused with 409 (stale_version).",
+    )  # fmt: skip
 
     class Meta:
         model = Product
         fields = [
             "id", "title", "slug", "description", "price", "currency", "sku", "status",
-            "categories", "variants", "images", "in_stock", "stock", "created_at", "updated_at",
+            "categories", "variants", "images", "in_stock", "stock", "version", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"slug": {"required": False, "validators": []}}
@@ -210,6 +219,228 @@ class MyOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.orders_of(self.request.user).prefetch_related("lines", "events")
 
 
+# -- errors, cart and checkout ------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="StoreErrorDetail")  # unique across the apps
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The input at fault, by field name (empty when no single field is).",
+    )
+    current_version = serializers.IntegerField(
+        required=False, help_text="With stale_version: the version saved meanwhile."
+    )
+    order = serializers.IntegerField(
+        required=False, help_text="With payment errors at checkout: the (cancelled) order."
+    )
+
+
+@extend_schema_serializer(component_name="StoreError")  # unique across the apps
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+def _errors(*statuses: int) -> dict:
+    return {code: ErrorSerializer for code in statuses}
+
+
+@extend_schema_serializer(component_name="StoreCartLine")  # unique across the apps
+class CartLineSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(source="variant.pk")
+    product = serializers.IntegerField(source="variant.product_id")
+    product_title = serializers.CharField(source="variant.product.title")
+    product_slug = serializers.CharField(source="variant.product.slug")
+    variant_name = serializers.CharField(source="variant.name")
+    sku = serializers.SerializerMethodField()
+    unit_price = serializers.DecimalField(**MONEY)
+    quantity = serializers.IntegerField(help_text="Capped to the stock left.")
+    line_total = serializers.DecimalField(**MONEY)
+    stock = serializers.IntegerField(source="variant.stock")
+    problem = serializers.CharField(help_text='"Sold out", "Only 2 left", or empty.')
+
+    def get_sku(self, item) -> str:
+        return item.variant.sku or item.variant.product.sku
+
+
+@extend_schema_serializer(component_name="StoreCart")  # unique across the apps
+class CartSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    lines = CartLineSerializer(many=True, source="items")
+    count = serializers.IntegerField(help_text="Items in the cart (sum of quantities).")
+    subtotal = serializers.DecimalField(**MONEY)
+    has_problems = serializers.BooleanField(help_text="Some line is beyond the stock left.")
+
+
+@extend_schema_serializer(component_name="StoreCartAdd")  # unique across the apps
+class CartLineIn(serializers.Serializer):
+    variant = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_LINE_QUANTITY, default=1,
+        help_text="Added to what the cart holds of this variant already.",
+    )  # fmt: skip
+
+
+@extend_schema_serializer(component_name="StoreCartQuantity")  # unique across the apps
+class CartQuantityIn(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=services.MAX_LINE_QUANTITY, help_text="0 removes the line."
+    )
+
+
+def _cart_body(request) -> dict:
+    quantities = services.cart_quantities(user=request.user, session=request.session)
+    return CartSerializer(selectors.cart_view(quantities)).data
+
+
+class CartView(APIView):
+    """The cart: an anonymous visitor's lives in their session (cookie), a member's in the
+    database (and is merged with the session's at login), as on the pages."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=CartSerializer, summary="The cart with current prices and stock")
+    def get(self, request):
+        return Response(_cart_body(request))
+
+    @extend_schema(request=None, responses=CartSerializer, summary="Empty the cart")
+    def delete(self, request):
+        services.clear_cart(user=request.user, session=request.session)
+        return Response(_cart_body(request))
+
+
+class CartLinesView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=CartLineIn,
+        responses={200: CartSerializer, **_errors(400)},
+        summary="Add a product option to the cart",
+        description="Refused (400, `quantity`) beyond the stock left or 99 of one item; "
+        "(400, `variant`) for an option that is not for sale.",
+    )
+    def post(self, request):
+        serializer = CartLineIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.set_cart_quantity(
+            user=request.user,
+            session=request.session,
+            variant_id=serializer.validated_data["variant"],
+            quantity=serializer.validated_data["quantity"],
+            add=True,
+        )
+        return Response(_cart_body(request))
+
+
+class CartLineView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=CartQuantityIn,
+        responses={200: CartSerializer, **_errors(400)},
+        summary="Set a line's quantity (0 removes it)",
+        description="Refused (400, `quantity`) beyond the stock left.",
+    )
+    def patch(self, request, variant_id: int):
+        serializer = CartQuantityIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.set_cart_quantity(
+            user=request.user,
+            session=request.session,
+            variant_id=variant_id,
+            quantity=serializer.validated_data["quantity"],
+        )
+        return Response(_cart_body(request))
+
+    @extend_schema(request=None, responses=CartSerializer, summary="Remove a line")
+    def delete(self, request, variant_id: int):
+        services.set_cart_quantity(
+            user=request.user, session=request.session, variant_id=variant_id, quantity=0
+        )
+        return Response(_cart_body(request))
+
+
+@extend_schema_serializer(component_name="StoreCheckout")  # unique across the apps
+class CheckoutIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address_line1 = serializers.CharField(max_length=200)
+    address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.CharField(
+        min_length=2, max_length=2, help_text="Two-letter ISO code, e.g. DE."
+    )
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    shipping_method = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2_147_483_647,
+        help_text="One of /shipping-methods/; required when the shop has any.",
+    )  # fmt: skip
+    payment_method = serializers.ChoiceField(
+        choices=[PaymentMethod.CARD, PaymentMethod.OFFLINE],
+        help_text="card: pay on Stripe's page (payment_url); offline: as the shop explains.",
+    )
+    discount_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+@extend_schema_serializer(component_name="StoreCheckoutResult")  # unique across the apps
+class CheckoutOut(serializers.Serializer):
+    order = OrderSerializer()
+    order_url = serializers.CharField(help_text="The order's page (works without signing in).")
+    payment_url = serializers.CharField(
+        allow_null=True, help_text="Card orders: send the customer here to pay. Else null."
+    )
+
+
+class CheckoutView(APIView):
+    """Turn the cart into an order, with the same service as the checkout page."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=CheckoutIn,
+        responses={201: CheckoutOut, **_errors(400, 502)},
+        summary="Check out the cart",
+        description="The cart's lines (capped to the stock left) become a pending order whose "
+        "stock is reserved: card orders until their Stripe payment page expires, offline "
+        "orders for the shop's hold days. Bad input or a line sold out meanwhile: 400 naming "
+        "the field (`cart` for the lines; `payment_method` when card payments are not set "
+        "up). Stripe refusing: 502, with the cancelled order's number in `error.order`.",
+    )
+    def post(self, request):
+        serializer = CheckoutIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.check_out_cart(
+            user=request.user,
+            session=request.session,
+            address={k: data.get(k, "") for k in services.ADDRESS_FIELDS},
+            shipping_method_id=data.get("shipping_method"),
+            payment_method=data["payment_method"],
+            discount_code=data.get("discount_code", ""),
+        )
+        order = result.order
+        if result.payment_error:
+            raise ApplicationError(
+                f"{result.payment_error} Your order was cancelled.",
+                code="payment_provider_error",
+                status_code=502,
+                extra={"order": order.number},
+            )
+        order = selectors.order_detail(pk=order.pk)
+        body = {
+            "order": OrderSerializer(order).data,
+            "order_url": request.build_absolute_uri(
+                reverse("store:order", args=[order.access_token])
+            ),
+            "payment_url": result.payment_url,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
 # -- management (admins) ------------------------------------------------------------------------
 
 
@@ -222,6 +453,10 @@ class ManageProductViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
+        # The filters narrow the list only: a change answers with the product as saved even
+        # when it no longer matches them (the query string of a POST or PATCH is not a filter).
+        if self.action != "list":
+            return selectors.products(include_drafts=True)
         return _catalogue(self.request, include_drafts=True)
 
     def create(self, request, *args, **kwargs):
@@ -243,6 +478,11 @@ class ManageProductViewSet(viewsets.ModelViewSet):
         product = self.get_queryset().get(pk=product.pk)
         return Response(self.get_serializer(product).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        responses={200: ProductSerializer, **_errors(400, 409)},
+        description="With `version` (as read): refused with 409 `stale_version` when the "
+        "product was saved by someone else since; without it the change applies as is.",
+    )
     def partial_update(self, request, *args, **kwargs):
         product = self.get_object()
         serializer = self.get_serializer(product, data=request.data, partial=True)
@@ -254,6 +494,7 @@ class ManageProductViewSet(viewsets.ModelViewSet):
             acting_user=request.user,
             product=product,
             category_ids=[c.pk for c in categories] if categories is not None else None,
+            expected_version=data.pop("version", None),
             **data,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=product.pk)).data)
@@ -280,7 +521,7 @@ class ManageVariantViewSet(viewsets.ModelViewSet):
         queryset = Variant.objects.select_related("product").order_by("product_id", "position")
         product = self.request.query_params.get("product", "")
         if product:
-            if not product.isdigit():
+            if not product.isdecimal() or len(product) > 18:
                 raise serializers.ValidationError({"product": ["Give a product id."]})
             queryset = queryset.filter(product_id=int(product))
         return queryset
@@ -463,6 +704,8 @@ class ManageOrderViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
 
     def get_queryset(self):
+        if self.action != "list":  # an action answers with the order as it is afterwards
+            return selectors.orders_for_admin().prefetch_related("lines", "events")
         params = self.request.query_params
         value = params.get("status", "")
         if value and value not in OrderStatus.values:

@@ -20,6 +20,10 @@ router.register("manage/discount-codes", api.ManageDiscountCodeViewSet, basename
 router.register("manage/orders", api.ManageOrderViewSet, basename="manage-order")
 
 urlpatterns = [
+    path("cart/", api.CartView.as_view(), name="cart"),
+    path("cart/lines/", api.CartLinesView.as_view(), name="cart-lines"),
+    path("cart/lines/<int:variant_id>/", api.CartLineView.as_view(), name="cart-line"),
+    path("checkout/", api.CheckoutView.as_view(), name="checkout"),
     path("manage/sales/", api.SalesView.as_view(), name="sales"),
     path("manage/settings/", api.SettingsView.as_view(), name="settings"),
     *router.urls,

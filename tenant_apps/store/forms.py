@@ -125,6 +125,8 @@ class ProductForm(forms.Form):
 
 class ProductEditForm(ProductForm):
     stock = None
+    # The product's version when the page was opened: a save from an older one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class VariantForm(forms.Form):

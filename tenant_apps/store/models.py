@@ -92,6 +92,9 @@ class Product(models.Model):
         max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="products")
+    # Raised by every saved edit: an edit made from an older version is refused rather than
+    # silently overwriting another admin's (services.update_product).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -169,7 +169,7 @@ def orders_for_admin(*, status: str = "", query: str = ""):
     if query:
         number = query.lstrip("#")
         condition = Q(email__icontains=query) | Q(full_name__icontains=query)
-        if number.isdigit():
+        if number.isdecimal():
             condition |= Q(number=int(number))
         queryset = queryset.filter(condition)
     return queryset.order_by("-created_at", "-id")

@@ -11,10 +11,13 @@ import logging
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -56,10 +59,19 @@ MAX_LINE_QUANTITY = 99
 MAX_CART_LINES = 50
 MAX_IMAGES_PER_PRODUCT = 12
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
-# Stripe Checkout sessions live 24 hours by default; the reservation outlives the session a
-# little so that the `checkout.session.expired` webhook is what normally gives stock back, and
-# the sweeper only catches a lost webhook.
-CARD_RESERVATION = timedelta(hours=24, minutes=15)
+# A card order's stock is held for settings.STORE_RESERVATION_MINUTES: its Stripe Checkout
+# Session expires then and the `checkout.session.expired` webhook gives the stock back. The
+# reservation itself lasts a little longer, so that the webhook is what normally releases it and
+# the sweeper (release_lapsed_reservations) only catches a lost webhook.
+WEBHOOK_GRACE = timedelta(minutes=5)
+
+
+def card_reservation() -> timedelta:
+    """How long a card order holds its stock: the payment session's lifetime (the setting,
+    kept within the 30 minutes to 24 hours Stripe accepts) plus the webhook's grace."""
+    minutes = min(max(int(settings.STORE_RESERVATION_MINUTES), 30), 24 * 60)
+    return timedelta(minutes=minutes) + WEBHOOK_GRACE
+
 
 # Which statuses an admin may move an order to, from each status. Refund statuses are set by
 # refunds, never chosen by hand.
@@ -153,6 +165,14 @@ def _check_slug(model, slug: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _same_text(field: str, value: str) -> Exact:
+    """A filter: `field` equals `value` as the case-insensitive unique constraints compare
+    them, lower() on both sides. Django's __iexact compares upper(), which differs for a few
+    characters (the Kelvin sign "K" lowers to "k" but uppers to itself), so a check made with
+    it could pass and the constraint then refuse the row."""
+    return Exact(Lower(field), Lower(Value(value)))
+
+
 def _save_unique(instance, field: str, message: str) -> None:
     """Save; a unique constraint raced past the checks becomes a field error."""
     try:
@@ -168,7 +188,7 @@ def create_category(*, acting_user, name: str, slug: str = "", description: str 
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": ["Give the category a name."]})
-    if Category.objects.filter(name__iexact=name).exists():
+    if Category.objects.filter(_same_text("name", name)).exists():
         raise ValidationError({"name": ["A category with this name exists."]})
     slug = _check_slug(Category, slug) if slug else _unique_slug(Category, name, max_length=100)
     category = Category(name=name, slug=slug, description=description, position=position or 0)
@@ -187,7 +207,7 @@ def update_category(*, acting_user, category: Category, **values) -> Category:
     category.name = category.name.strip()
     if not category.name:
         raise ValidationError({"name": ["Give the category a name."]})
-    if Category.objects.filter(name__iexact=category.name).exclude(pk=category.pk).exists():
+    if Category.objects.filter(_same_text("name", category.name)).exclude(pk=category.pk).exists():
         raise ValidationError({"name": ["A category with this name exists."]})
     _check_slug(Category, category.slug, exclude_pk=category.pk)
     category.full_clean(validate_constraints=False)
@@ -232,8 +252,8 @@ def _validated_product_fields(values: dict, currency: str) -> dict:
 def _check_sku(sku: str, *, product_pk=None, variant_pk=None) -> None:
     if not sku:
         return
-    products = Product.objects.filter(sku__iexact=sku)
-    variants = Variant.objects.filter(sku__iexact=sku)
+    products = Product.objects.filter(_same_text("sku", sku))
+    variants = Variant.objects.filter(_same_text("sku", sku))
     if product_pk:
         products = products.exclude(pk=product_pk)
         variants = variants.exclude(product_id=product_pk, name="")
@@ -273,14 +293,41 @@ def create_product(
     product = Product(slug=slug, **fields)
     _save_unique(product, "slug", "Another product already uses this address.")
     product.categories.set(Category.objects.filter(pk__in=list(category_ids)))
-    Variant.objects.create(product=product, name="", sku=fields["sku"], stock=int(stock))
+    _save_unique(
+        Variant(product=product, name="", sku=fields["sku"], stock=int(stock)),
+        "sku",
+        "Another product or variant already uses this SKU.",
+    )
     log_action(acting_user=acting_user, action="store.product_created", target=product)
     return product
 
 
+class StaleEdit(Conflict):
+    """An edit made from a version of the row that another save has replaced meanwhile."""
+
+    code = "stale_version"
+
+
 @transaction.atomic
-def update_product(*, acting_user, product: Product, category_ids=None, **values) -> Product:
+def update_product(
+    *, acting_user, product: Product, category_ids=None, expected_version=None, **values
+) -> Product:
+    """Change a product's fields and categories. With `expected_version` (the version the
+    admin's form or API client read), the edit is refused with StaleEdit (409) when another
+    save came in between, so neither admin's changes are lost unseen. Every save raises the
+    version by one."""
     _require_admin(acting_user)
+    current = Product.objects.select_for_update().filter(pk=product.pk).first()
+    if current is None:
+        raise ValidationError({"product": ["This product no longer exists."]})
+    if expected_version is not None and int(expected_version) != current.version:
+        raise StaleEdit(
+            "Someone else saved this product after you opened it (version "
+            f"{current.version}, yours {int(expected_version)}). Check their changes and "
+            "save again.",
+            extra={"current_version": current.version},
+        )
+    product = current  # the locked, fresh row: fields this edit leaves alone stay as saved
     currency = money.shop_currency()
     fields = _validated_product_fields(values, currency)
     if values.get("slug"):
@@ -290,9 +337,16 @@ def update_product(*, acting_user, product: Product, category_ids=None, **values
     before = {"status": product.status, "price": str(product.price)}
     for field, value in fields.items():
         setattr(product, field, value)
+    product.version += 1
     _save_unique(product, "slug", "Another product already uses this address.")
     if "sku" in fields:
-        Variant.objects.filter(product=product, name="").update(sku=fields["sku"])
+        try:
+            with transaction.atomic():
+                Variant.objects.filter(product=product, name="").update(sku=fields["sku"])
+        except IntegrityError as error:
+            raise ValidationError(
+                {"sku": ["Another product or variant already uses this SKU."]}
+            ) from error
     if category_ids is not None:
         product.categories.set(Category.objects.filter(pk__in=list(category_ids)))
     log_action(
@@ -351,7 +405,7 @@ def add_variant(*, acting_user, product: Product, name: str, sku="", price=None,
         raise ValidationError({"name": ["Name the variant, e.g. “M / Blue”."]})
     if stock is None or int(stock) < 0:
         raise ValidationError({"stock": ["Enter a stock of zero or more."]})
-    if Variant.objects.filter(product=product, name__iexact=fields["name"]).exists():
+    if Variant.objects.filter(_same_text("name", fields["name"]), product=product).exists():
         raise ValidationError({"name": ["This product already has a variant with this name."]})
     _check_sku(fields["sku"])
     variant = Variant(
@@ -370,7 +424,7 @@ def update_variant(*, acting_user, variant: Variant, **values) -> Variant:
         siblings = Variant.objects.filter(product_id=variant.product_id).exclude(pk=variant.pk)
         if not fields["name"] and siblings.exists():
             raise ValidationError({"name": ["Name the variant, e.g. “M / Blue”."]})
-        if fields["name"] and siblings.filter(name__iexact=fields["name"]).exists():
+        if fields["name"] and siblings.filter(_same_text("name", fields["name"])).exists():
             raise ValidationError({"name": ["This product already has a variant with this name."]})
     if "sku" in fields:
         _check_sku(fields["sku"], variant_pk=variant.pk)
@@ -544,7 +598,8 @@ def save_discount_code(*, acting_user, discount: DiscountCode | None = None, **v
     discount.code = (discount.code or "").strip().upper()
     if not discount.code or not discount.code.replace("-", "").replace("_", "").isalnum():
         raise ValidationError({"code": ["Use letters, numbers, hyphens or underscores."]})
-    if DiscountCode.objects.filter(code__iexact=discount.code).exclude(pk=discount.pk).exists():
+    taken = DiscountCode.objects.filter(_same_text("code", discount.code))
+    if taken.exclude(pk=discount.pk).exists():
         raise ValidationError({"code": ["This code exists already."]})
     if discount.kind not in DiscountKind.values:
         raise ValidationError({"kind": ["Choose percent or fixed amount."]})
@@ -645,7 +700,7 @@ def set_cart_quantity(*, user, session, variant_id, quantity, add: bool = False)
     if add and quantity == 0:
         raise ValidationError({"quantity": [f"Enter a quantity from 1 to {MAX_LINE_QUANTITY}."]})
     if quantity == 0:
-        variant_pk = int(variant_id) if str(variant_id).isdigit() else None
+        variant_pk = int(variant_id) if str(variant_id).isdecimal() else None
         if user is not None and user.is_authenticated:
             CartLine.objects.filter(cart__user=user, variant_id=variant_pk).delete()
         else:
@@ -964,7 +1019,7 @@ def place_order(
         if reason:
             raise ValidationError({"payment_method": [reason]})
     hold = (
-        CARD_RESERVATION
+        card_reservation()
         if payment_method == PaymentMethod.CARD
         else timedelta(days=settings_row.offline_hold_days)
     )
@@ -1007,6 +1062,51 @@ def place_order(
         _queue_email(order.pk, "placed")
     _notify_admins_of_order(order)
     return order
+
+
+@dataclasses.dataclass
+class CheckoutResult:
+    order: Order
+    payment_url: str | None = None  # card orders: Stripe's payment page
+    payment_error: str = ""  # card orders whose payment page could not open (now cancelled)
+
+
+def check_out_cart(
+    *,
+    user,
+    session,
+    address: dict,
+    shipping_method_id,
+    payment_method: str,
+    discount_code: str = "",
+) -> CheckoutResult:
+    """Check out the visitor's (session) or member's (database) cart, for the pages and the
+    API alike: the lines as the cart shows them (capped to the stock left) become a pending
+    order (`place_order`: stock reserved, discount counted, totals fixed), those lines leave
+    the cart, and a card order gets its Stripe payment page. Should Stripe refuse, the order
+    is cancelled (its stock given back) and `payment_error` says why."""
+    from tenant_apps.store.selectors import cart_view
+
+    quantities = cart_view(cart_quantities(user=user, session=session)).quantities()
+    if not quantities:
+        raise ValidationError({"cart": ["Your cart is empty."]})
+    order = place_order(
+        user=user,
+        quantities=quantities,
+        address=address,
+        shipping_method_id=shipping_method_id,
+        payment_method=payment_method,
+        discount_code=discount_code,
+    )
+    clear_cart(user=user, session=session, variant_ids=list(quantities))
+    result = CheckoutResult(order=order)
+    if order.payment_method == PaymentMethod.CARD:
+        try:
+            result.payment_url = start_card_payment(order=order)
+        except (ApplicationError, ValidationError) as error:
+            result.payment_error = getattr(error, "message", None) or " ".join(error.messages)
+            order.refresh_from_db()
+    return result
 
 
 def _notify_admins_of_order(order: Order) -> None:
@@ -1074,6 +1174,8 @@ def start_card_payment(*, order: Order) -> str:
             metadata={"store_order_id": str(order.pk), "order_number": str(order.number)},
             customer_email=order.email,
             reference=f"store-order-{order.number}",
+            # Fixed by the order, so that "pay now" again replays the same session.
+            expires_at=order.reserved_until - WEBHOOK_GRACE,
         )
     except (ApplicationError, ValidationError):
         cancel_order(order_id=order.pk, acting_user=None, reason="The payment page could not open.")
@@ -1327,7 +1429,7 @@ def _order_for_session(session: dict) -> Order | None:
     order = Order.objects.filter(stripe_session_id=session.get("id")).first()
     if order is None:
         order_id = (session.get("metadata") or {}).get("store_order_id")
-        if order_id and str(order_id).isdigit():
+        if order_id and str(order_id).isdecimal():
             order = Order.objects.filter(pk=int(order_id), stripe_session_id__isnull=True).first()
     return order
 

@@ -2,6 +2,9 @@
 also see their order history; admins manage the catalogue, orders and settings under
 /store/manage/. Views parse input, call one service or selector and render."""
 
+import dataclasses
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -219,8 +222,12 @@ def _payment_setup(organization):
 
 def _summary(cart_view, *, shipping_id=None, discount_code: str = ""):
     """Totals for the summary box; a bad discount code is reported, not applied."""
-    shipping = ShippingMethod.objects.filter(pk=shipping_id, is_active=True).first() if str(
-        shipping_id or "").isdigit() else None  # fmt: skip
+    shipping_id = str(shipping_id or "")
+    shipping = (
+        ShippingMethod.objects.filter(pk=int(shipping_id), is_active=True).first()
+        if shipping_id.isdecimal() and len(shipping_id) <= 18
+        else None
+    )
     if shipping is None:
         shipping = ShippingMethod.objects.filter(is_active=True).first()
     discount, discount_error = None, ""
@@ -259,9 +266,9 @@ def checkout(request):
             data = form.cleaned_data
             shipping = data.get("shipping_method")
             try:
-                order = services.place_order(
+                result = services.check_out_cart(
                     user=request.user,
-                    quantities=cart_view.quantities(),
+                    session=request.session,
                     address={k: data.get(k, "") for k in services.ADDRESS_FIELDS},
                     shipping_method_id=shipping.pk if shipping else None,
                     payment_method=data["payment_method"],
@@ -270,19 +277,12 @@ def checkout(request):
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                services.clear_cart(
-                    user=request.user, session=request.session,
-                    variant_ids=list(cart_view.quantities()),
-                )  # fmt: skip
-                _remember_order(request, order)
-                if order.payment_method == PaymentMethod.CARD:
-                    try:
-                        return HttpResponseRedirect(services.start_card_payment(order=order))
-                    except (ApplicationError, ValidationError) as error:
-                        message = getattr(error, "message", None) or " ".join(error.messages)
-                        messages.error(request, f"{message} Your order was cancelled.")
-                        return redirect("store:order", token=order.access_token)
-                return redirect("store:order", token=order.access_token)
+                _remember_order(request, result.order)
+                if result.payment_url:
+                    return HttpResponseRedirect(result.payment_url)
+                if result.payment_error:
+                    messages.error(request, f"{result.payment_error} Your order was cancelled.")
+                return redirect("store:order", token=result.order.access_token)
         status = 400
     summary = _summary(
         cart_view,
@@ -434,14 +434,17 @@ def product_edit(request, product_id):
             "sku": product.sku,
             "status": product.status,
             "categories": list(product.categories.all()),
+            "version": product.version,
         },
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.update_product(
                 acting_user=request.user,
                 product=product,
+                expected_version=data["version"],
                 title=data["title"],
                 slug=data["slug"],
                 description=data["description"],
@@ -452,9 +455,18 @@ def product_edit(request, product_id):
             )
         except ValidationError as error:
             _form_errors(form, error)
+        except services.StaleEdit as error:
+            # Keep the admin's input; the form now carries the version they were beaten by,
+            # so saving again (after a look at the other change) is a deliberate overwrite.
+            form.add_error(None, error.message)
+            form.data = form.data.copy()
+            form.data["version"] = error.extra["current_version"]
+            status = 409
         else:
             messages.success(request, "Product saved.")
             return redirect("store:product_edit", product_id=product.pk)
+    if form.errors and status == 200:
+        status = 400
     variants = list(product.variants.all())
     return render(
         request,
@@ -470,7 +482,7 @@ def product_edit(request, product_id):
             "images": list(product.images.order_by("position", "id")),
             "tab": "products",
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -619,122 +631,120 @@ def image_action(request, image_id, action):
 # -- admin: categories, shipping, discounts ---------------------------------------------------
 
 
-def _crud_list(request, *, model, form_class, save, template, extra=None, title):
-    form = form_class(request.POST or None)
+@dataclasses.dataclass(frozen=True)
+class _Managed:
+    """One list that admins manage on a page with an add form, plus an edit page per row
+    (categories, shipping methods, discount codes): the model, its form and its services."""
+
+    model: type
+    form_class: type
+    title: str
+    template: str
+    tab: str
+    list_url: str
+    save: Callable  # save(acting_user, instance or None, cleaned_data)
+    delete: Callable  # delete(acting_user, instance)
+
+
+def _managed_list(request, managed: _Managed):
+    form = managed.form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data, None)
+            managed.save(request.user, None, form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"{title} saved.")
+            messages.success(request, f"{managed.title} saved.")
             return redirect(request.path)
     return render(
         request,
-        template,
-        {"form": form, "items": model.objects.all(), **(extra or {})},
+        managed.template,
+        {"form": form, "items": managed.model.objects.all(), "tab": managed.tab},
         status=400 if form.errors else 200,
     )
 
 
-def _crud_edit(request, *, instance, form_class, save, delete, back, title):
-    form = form_class(request.POST or None, instance=instance)
+def _managed_edit(request, managed: _Managed, pk: int):
+    instance = get_object_or_404(managed.model, pk=pk)
+    # The bound ModelForm writes its input onto `instance`; the services get an untouched copy.
+    original = managed.model.objects.get(pk=instance.pk)
+    back = reverse(managed.list_url)
+    form = managed.form_class(request.POST or None, instance=instance)
     if request.method == "POST" and request.POST.get("delete"):
-        delete(instance)
-        messages.success(request, f"{title} deleted.")
+        managed.delete(request.user, original)
+        messages.success(request, f"{managed.title} deleted.")
         return redirect(back)
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data, instance)
+            managed.save(request.user, original, form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"{title} saved.")
+            messages.success(request, f"{managed.title} saved.")
             return redirect(back)
     return render(
         request,
         "store/manage/simple_form.html",
-        {"form": form, "title": f"Edit {instance}", "back": back, "can_delete": True},
+        {"form": form, "title": f"Edit {original}", "back": back, "can_delete": True,
+         "tab": managed.tab},
         status=400 if form.errors else 200,
-    )
+    )  # fmt: skip
+
+
+def _save_category(user, category, data):
+    if category is None:
+        return services.create_category(acting_user=user, **data)
+    return services.update_category(acting_user=user, category=category, **data)
+
+
+CATEGORIES = _Managed(
+    model=Category, form_class=CategoryForm, title="Category",
+    template="store/manage/categories.html", tab="categories",
+    list_url="store:manage_categories", save=_save_category,
+    delete=lambda user, c: services.delete_category(acting_user=user, category=c),
+)  # fmt: skip
+SHIPPING_METHODS = _Managed(
+    model=ShippingMethod, form_class=ShippingMethodForm, title="Shipping method",
+    template="store/manage/shipping.html", tab="shipping", list_url="store:manage_shipping",
+    save=lambda user, m, data: services.save_shipping_method(acting_user=user, method=m, **data),
+    delete=lambda user, m: services.delete_shipping_method(acting_user=user, method=m),
+)  # fmt: skip
+DISCOUNT_CODES = _Managed(
+    model=DiscountCode, form_class=DiscountCodeForm, title="Discount code",
+    template="store/manage/discounts.html", tab="discounts", list_url="store:manage_discounts",
+    save=lambda user, d, data: services.save_discount_code(acting_user=user, discount=d, **data),
+    delete=lambda user, d: services.delete_discount_code(acting_user=user, discount=d),
+)  # fmt: skip
 
 
 @admin_required
 def manage_categories(request):
-    def save(data, instance):
-        services.create_category(acting_user=request.user, **data)
-
-    return _crud_list(
-        request, model=Category, form_class=CategoryForm, save=save, title="Category",
-        template="store/manage/categories.html", extra={"tab": "categories"},
-    )  # fmt: skip
+    return _managed_list(request, CATEGORIES)
 
 
 @admin_required
 def category_edit(request, category_id):
-    instance = get_object_or_404(Category, pk=category_id)
-    original = Category.objects.get(pk=instance.pk)
-
-    def save(data, _):
-        services.update_category(acting_user=request.user, category=original, **data)
-
-    return _crud_edit(
-        request, instance=instance, form_class=CategoryForm, save=save,
-        delete=lambda c: services.delete_category(acting_user=request.user, category=original),
-        back=reverse("store:manage_categories"), title="Category",
-    )  # fmt: skip
+    return _managed_edit(request, CATEGORIES, category_id)
 
 
 @admin_required
 def manage_shipping(request):
-    def save(data, instance):
-        services.save_shipping_method(acting_user=request.user, **data)
-
-    return _crud_list(
-        request, model=ShippingMethod, form_class=ShippingMethodForm, save=save,
-        title="Shipping method", template="store/manage/shipping.html", extra={"tab": "shipping"},
-    )  # fmt: skip
+    return _managed_list(request, SHIPPING_METHODS)
 
 
 @admin_required
 def shipping_edit(request, method_id):
-    instance = get_object_or_404(ShippingMethod, pk=method_id)
-    original = ShippingMethod.objects.get(pk=instance.pk)
-
-    def save(data, _):
-        services.save_shipping_method(acting_user=request.user, method=original, **data)
-
-    return _crud_edit(
-        request, instance=instance, form_class=ShippingMethodForm, save=save,
-        delete=lambda m: services.delete_shipping_method(acting_user=request.user, method=original),
-        back=reverse("store:manage_shipping"), title="Shipping method",
-    )  # fmt: skip
+    return _managed_edit(request, SHIPPING_METHODS, method_id)
 
 
 @admin_required
 def manage_discounts(request):
-    def save(data, instance):
-        services.save_discount_code(acting_user=request.user, **data)
-
-    return _crud_list(
-        request, model=DiscountCode, form_class=DiscountCodeForm, save=save,
-        title="Discount code", template="store/manage/discounts.html", extra={"tab": "discounts"},
-    )  # fmt: skip
+    return _managed_list(request, DISCOUNT_CODES)
 
 
 @admin_required
 def discount_edit(request, discount_id):
-    instance = get_object_or_404(DiscountCode, pk=discount_id)
-    original = DiscountCode.objects.get(pk=instance.pk)
-
-    def save(data, _):
-        services.save_discount_code(acting_user=request.user, discount=original, **data)
-
-    return _crud_edit(
-        request, instance=instance, form_class=DiscountCodeForm, save=save,
-        delete=lambda d: services.delete_discount_code(acting_user=request.user, discount=original),
-        back=reverse("store:manage_discounts"), title="Discount code",
-    )  # fmt: skip
+    return _managed_edit(request, DISCOUNT_CODES, discount_id)
 
 
 # -- admin: orders, sales, settings -----------------------------------------------------------

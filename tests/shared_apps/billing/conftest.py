@@ -1,9 +1,9 @@
-"""Billing tests run the real stripe library against tests/fakes/stripe_server.py."""
+"""Billing tests run the real stripe library against tests/fakes/stripe_server.py, set up by
+tests/stripe_support.py (shared with the apps that take payments)."""
 
 import pytest
-from billing_helpers import API_KEY, CONNECT_WEBHOOK_SECRET, WEBHOOK_SECRET, deliver
 
-from tests.fakes.stripe_server import FakeStripe
+from tests.stripe_support import API_KEY, deliver, fake_stripe
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +31,7 @@ def stripe_fake(settings):
     """A fake Stripe with Pro and Business prices; settings point the library at it."""
     from shared_apps.billing.models import Plan
 
-    with FakeStripe(api_key=API_KEY) as fake:
-        settings.STRIPE_SECRET_KEY = API_KEY
-        settings.STRIPE_API_BASE = fake.api_base
-        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-        settings.STRIPE_CONNECT_WEBHOOK_SECRET = CONNECT_WEBHOOK_SECRET
+    with fake_stripe(settings) as fake:
         client = fake.client(API_KEY)
         for key, monthly, yearly in (("pro", 1900, 19000), ("business", 7900, 79000)):
             product = client.v1.products.create(params={"name": key.title()})

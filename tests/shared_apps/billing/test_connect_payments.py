@@ -2,13 +2,13 @@
 account events handled in the owning tenant's schema only."""
 
 import pytest
-from billing_helpers import deliver
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from shared_apps.billing import payments
 from shared_apps.billing.models import BillingAccount, StripeEvent
 from tenant_apps.members.models import Role
+from tests.stripe_support import connect_account, deliver
 
 
 @pytest.fixture
@@ -28,19 +28,13 @@ def connect(stripe_fake, admin_client, public_client):
     """connect(org) -> the org's connected account id, onboarded and able to take payments."""
 
     def run(organization, *, charges_enabled=True):
-        response = admin_client(organization).post("/billing/payments/connect/")
-        assert response.status_code == 302
-        account_id = BillingAccount.objects.get(organization=organization).connect_account_id
-        deliver(
-            public_client,
-            stripe_fake.update_account(
-                account_id,
-                charges_enabled=charges_enabled,
-                details_submitted=True,
-                payouts_enabled=charges_enabled,
-            ),
+        return connect_account(
+            stripe_fake,
+            organization,
+            admin_client=admin_client(organization),
+            public_client=public_client,
+            charges_enabled=charges_enabled,
         )
-        return account_id
 
     return run
 

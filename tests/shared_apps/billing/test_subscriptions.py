@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from billing_helpers import WEBHOOK_URL, deliver
 from django.core import mail
 
 from shared_apps.billing import entitlements
 from shared_apps.billing.models import BillingAccount, Plan, StripeEvent
 from tests.fakes.stripe_server import signed_webhook
+from tests.stripe_support import WEBHOOK_URL, deliver
 
 
 def _requests_to(fake, path_prefix):

@@ -79,8 +79,10 @@ def catalogue(alpha, shop_admin):
 @pytest.fixture
 def stripe_connected(settings, alpha, client_for, member_of, public_client):
     """A fake Stripe; alpha has a connected account able to take payments. Yields the fake."""
-    from store_stripe import connect_account, fake_stripe
+    from tests.stripe_support import connect_account, fake_stripe
 
     with fake_stripe(settings) as fake:
-        connect_account(fake, alpha, client_for, member_of, public_client)
+        admin = client_for(alpha)
+        admin.force_login(member_of(alpha, email="payments@alpha.test", role=Role.ADMIN))
+        connect_account(fake, alpha, admin_client=admin, public_client=public_client)
         yield fake

@@ -2,15 +2,20 @@
 the real stripe library): paid, expired and refunded sessions move orders and stock, each
 webhook applied once."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from store_factories import ADDRESS, checkout_data
-from store_stripe import deliver
 
+from shared_apps.billing import payments
 from tenant_apps.store import services
 from tenant_apps.store.models import Order, OrderStatus, Refund, StockState, Variant
 from tenants.context import tenant_context
+from tests.stripe_support import deliver
 
 
 def card_checkout(client, catalogue, quantity=2):
@@ -104,7 +109,7 @@ def test_admin_refunds_partially_then_fully_through_stripe(
 def test_refund_made_in_the_stripe_dashboard_is_recorded(
     alpha, client_for, catalogue, stripe_connected, public_client
 ):
-    from tests.shared_apps.billing.billing_helpers import API_KEY
+    from tests.stripe_support import API_KEY
 
     card_checkout(client_for(alpha), catalogue)
     (session,) = stripe_connected.all("checkout.session")
@@ -196,3 +201,31 @@ def test_back_from_stripe_without_paying_can_pay_again(
         services.expire_order(order_id=order.pk, reason="test")
     response = client.post(f"/store/orders/{order.access_token}/pay/")
     assert response["Location"] == f"/store/orders/{order.access_token}/"
+
+
+def test_checkout_session_expiry_is_checked_and_sent_to_stripe(alpha, stripe_connected):
+    def session(expires_at, reference):
+        return payments.create_checkout_session(
+            organization=alpha,
+            line_items=[payments.LineItem(name="Mug", unit_amount=800)],
+            currency="eur",
+            success_url="https://alpha.example.test/done/",
+            cancel_url="https://alpha.example.test/cart/",
+            reference=reference,
+            expires_at=expires_at,
+        )
+
+    now = timezone.now()
+    for bad in (now.replace(tzinfo=None), now - timedelta(minutes=1), now + timedelta(hours=25)):
+        with pytest.raises(ValidationError) as refused:
+            session(bad, "bad")
+        assert "expires_at" in refused.value.message_dict
+    # Within the day but under Stripe's 30 minutes: Stripe's refusal names the field too.
+    with pytest.raises(ValidationError) as refused:
+        session(now + timedelta(minutes=10), "short")
+    assert "expires_at" in refused.value.message_dict
+    wanted = int((now + timedelta(hours=2)).timestamp())
+    opened = session(now + timedelta(hours=2), "fine")
+    assert stripe_connected.get(opened.id)["expires_at"] == wanted
+    sent = [r for r in stripe_connected.requests if r["path"] == "/v1/checkout/sessions"]
+    assert str(sent[-1]["params"]["expires_at"]) == str(wanted)
