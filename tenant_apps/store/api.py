@@ -559,7 +559,7 @@ class ManageVariantViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         request=StockIn,
-        responses=VariantSerializer,
+        responses={200: VariantSerializer, **_errors(409)},
         summary="Set the stock; with `expected`, refused (409) if it changed meanwhile",
     )
     @action(detail=True, methods=["post"])
@@ -717,7 +717,11 @@ class ManageOrderViewSet(viewsets.ReadOnlyModelViewSet):
     def _fresh(self, pk):
         return self.get_serializer(self.get_queryset().get(pk=pk)).data
 
-    @extend_schema(request=OrderStatusIn, responses=OrderSerializer, summary="Change the status")
+    @extend_schema(
+        request=OrderStatusIn,
+        responses={200: OrderSerializer, **_errors(409)},
+        summary="Change the status (409 when the order is no longer in a state that allows it)",
+    )
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         order = self.get_object()
@@ -728,7 +732,11 @@ class ManageOrderViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(self._fresh(order.pk))
 
-    @extend_schema(request=OrderRefundIn, responses=OrderSerializer, summary="Refund all or part")
+    @extend_schema(
+        request=OrderRefundIn,
+        responses={200: OrderSerializer, **_errors(409)},
+        summary="Refund all or part (409 when the order changed meanwhile)",
+    )
     @action(detail=True, methods=["post"])
     def refund(self, request, pk=None):
         order = self.get_object()

@@ -11,9 +11,9 @@ SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "CN
 
 
 def shop_currency() -> str:
-    from tenant_apps.console.branding import site_settings
+    from tenant_apps.console.selectors import site_currency
 
-    return (site_settings().currency or "EUR").upper()
+    return site_currency()
 
 
 def exponent(currency: str) -> int:
