@@ -7,7 +7,7 @@ Every error body is {"error": {"code": str, "message": str, "fields": {name: [me
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -68,6 +68,11 @@ def exception_handler(exc, context):
         logger.warning("Refused a request nested too deeply", exc_info=exc)
         message = "The request body is nested too deeply."
         return Response(error_body("parse_error", message), status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        # Over DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES: also Django's HTML 400 page otherwise.
+        what = "fields" if isinstance(exc, TooManyFieldsSent) else "files"
+        message = f"The request has too many {what}."
+        return Response(error_body("too_many_" + what, message), status=400)
     elif isinstance(exc, RequestDataTooBig):
         # Over DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer with its HTML 400 page.
         message = "The request body is too large."

@@ -548,3 +548,19 @@ def test_no_query_string_makes_a_page_fail(owner, path):
         except UnicodeEncodeError:  # the test client cannot send it; a browser cannot either
             continue
         assert response.status_code < 500, (label, response.status_code)
+
+
+def test_a_form_body_with_too_many_fields_is_a_json_400_not_djangos_html_page(alpha, owner):
+    from urllib.parse import urlencode
+
+    body = urlencode([(f"field{i}", "x") for i in range(1500)])
+    with tenant_context(alpha):
+        before = rows(["recipes"])
+    response = owner.post(
+        "/api/v1/recipes/recipes/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "too_many_fields"
+    with tenant_context(alpha):
+        assert rows(["recipes"]) == before
