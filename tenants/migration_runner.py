@@ -57,6 +57,26 @@ class MigrationReport:
         return not self.failed and not self.not_attempted
 
 
+class _SchemaRecorder(MigrationRecorder):
+    """Django's recorder, but "does django_migrations exist?" is asked of the connection's own
+    schema by name: Django lists every table visible on the search path, which scans all of
+    pg_class (150,000 relations with 1,000 tenants: tens of milliseconds a schema, growing with
+    the number of tenants), and would find public's django_migrations for a new schema."""
+
+    def has_table(self):
+        if self._has_table:
+            return True
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_catalog.pg_class c"
+                " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')",
+                [self.connection.schema_name, self.Migration._meta.db_table],
+            )
+            self._has_table = cursor.fetchone() is not None
+        return self._has_table
+
+
 class _SchemaMigrator:
     """Migrates one schema at a time on this process's connection, reusing the graph and the
     project state between schemas that have the same migrations applied."""
@@ -86,16 +106,15 @@ class _SchemaMigrator:
         from django_tenants.signals import schema_migrated
 
         with transaction.atomic():
-            # django_migrations must be made in the schema itself, not found in public.
-            connection.set_schema(schema, include_public=False)
-            recorder = MigrationRecorder(connection)
-            recorder.ensure_schema()
             connection.set_schema(schema)
+            recorder = _SchemaRecorder(connection)
+            recorder.ensure_schema()  # made in `schema`, the first on the search path
             applied = frozenset(recorder.applied_migrations())
             executor, targets, plan, state = self._prepare(applied)
             if not plan:
                 return 0
             executor.loader.applied_migrations = dict.fromkeys(applied)
+            executor.recorder = recorder  # records in this schema; its table is known to exist
             labels = {migration.app_label for migration, _backwards in plan}
             pre_state = state.clone()
             _emit(pre_migrate, labels, apps=pre_state.apps, plan=plan)

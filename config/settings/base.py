@@ -79,6 +79,12 @@ TENANT_TEMPLATE_SCHEMA = "_template"
 # ...and before that, a spare schema made ahead of time, claimed by renaming it (a few ms).
 # tenants.tasks.refill_spare_schemas keeps this many spares ready; 0 switches the pool off.
 TENANT_SPARE_POOL_SIZE = env_int("TENANT_SPARE_POOL_SIZE", 3)
+# migrate_schemas migrates the tenant schemas behind the code with this many worker processes,
+# one database connection each (docs/performance.md: 2 is as fast as 4 on a 2-core machine).
+TENANT_MIGRATION_PROCESSES = env_int("TENANT_MIGRATION_PROCESSES", 2)
+# Each process trusts its host -> tenant map this long before asking the shared cache whether
+# routing changed: a suspension or new domain made elsewhere is seen within this bound.
+TENANT_ROUTING_CHECK_INTERVAL_MS = env_int("TENANT_ROUTING_CHECK_INTERVAL_MS", 500)
 
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
