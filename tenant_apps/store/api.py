@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ApplicationError
+from core.openapi import ApiError
 from core.thumbnails import thumbnail_url
 from tenant_apps.members.permissions import HasRole, IsAdmin
 from tenant_apps.store import money, selectors, services
@@ -219,32 +220,14 @@ class MyOrderViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.orders_of(self.request.user).prefetch_related("lines", "events")
 
 
-# -- errors, cart and checkout ------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="StoreErrorDetail")  # unique across the apps
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="The input at fault, by field name (empty when no single field is).",
-    )
-    current_version = serializers.IntegerField(
-        required=False, help_text="With stale_version: the version saved meanwhile."
-    )
-    order = serializers.IntegerField(
-        required=False, help_text="With payment errors at checkout: the (cancelled) order."
-    )
-
-
-@extend_schema_serializer(component_name="StoreError")  # unique across the apps
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+# -- cart and checkout ------------------------------------------------------------------
 
 
 def _errors(*statuses: int) -> dict:
-    return {code: ErrorSerializer for code in statuses}
+    """The platform's one error body (core.openapi.ApiError) for these statuses. The store adds
+    keys to it where the descriptions say so: `current_version` with a 409 stale_version,
+    `order` (the cancelled order) with a 502 from the payment provider at checkout."""
+    return {code: ApiError for code in statuses}
 
 
 @extend_schema_serializer(component_name="StoreCartLine")  # unique across the apps
@@ -305,7 +288,7 @@ class CartView(APIView):
     def get(self, request):
         return Response(_cart_body(request))
 
-    @extend_schema(request=None, responses=CartSerializer, summary="Empty the cart")
+    @extend_schema(request=None, responses={200: CartSerializer}, summary="Empty the cart")
     def delete(self, request):
         services.clear_cart(user=request.user, session=request.session)
         return Response(_cart_body(request))
@@ -354,7 +337,7 @@ class CartLineView(APIView):
         )
         return Response(_cart_body(request))
 
-    @extend_schema(request=None, responses=CartSerializer, summary="Remove a line")
+    @extend_schema(request=None, responses={200: CartSerializer}, summary="Remove a line")
     def delete(self, request, variant_id: int):
         services.set_cart_quantity(
             user=request.user, session=request.session, variant_id=variant_id, quantity=0

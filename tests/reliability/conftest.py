@@ -21,7 +21,10 @@ def own_redis():
 
 @pytest.fixture
 def redis_back_on(own_redis):
-    """Whatever a test does to our Redis, the next test finds it running."""
+    """Whatever a test does to our Redis, the next test finds it running; each starts with it
+    empty (own_redis is shared by the session: the process races leave their cache keys)."""
+    if own_redis.answers():
+        own_redis.client().flushall()
     yield own_redis
     if not own_redis.answers():
         own_redis.start()

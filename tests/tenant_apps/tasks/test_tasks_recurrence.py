@@ -85,7 +85,10 @@ def test_completing_a_repeating_task_makes_the_next_one_once(alpha, project, wor
 
 
 def test_the_scheduler_makes_the_occurrence_when_its_date_comes(alpha, project, worker):
-    due = timezone.now() - dt.timedelta(days=2, hours=1)
+    # Noon two days ago, so that the dates do not depend on the hour the test runs at
+    # (now minus 49 hours is three dates back between midnight and 1 am).
+    noon = dt.datetime.combine(timezone.localdate(), dt.time(12), timezone.get_current_timezone())
+    due = noon - dt.timedelta(days=2)
     task = make_task(alpha, worker, project, title="Water plants", due_at=due)
     with tenant_context(alpha):
         series = services.set_recurrence(user=worker, task=task, kind="daily")
