@@ -122,10 +122,8 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         return "SET LOCAL search_path = " + ",".join(quote_schema_name(p) for p in paths)
 
 
-class PendingSearchPathCursor:
-    """A psycopg cursor that sends its connection's waiting `SET search_path` in the same query
-    as the next statement, then moves to that statement's result, so that the caller sees only
-    its own statement's result (rows, rowcount, description)."""
+class _CursorProxy:
+    """A psycopg cursor seen through: everything but what a subclass overrides goes to it."""
 
     def __init__(self, wrapper: DatabaseWrapper, cursor) -> None:
         self._wrapper = wrapper
@@ -142,6 +140,12 @@ class PendingSearchPathCursor:
 
     def __exit__(self, *exc_info):
         self._cursor.close()
+
+
+class PendingSearchPathCursor(_CursorProxy):
+    """A psycopg cursor that sends its connection's waiting `SET search_path` in the same query
+    as the next statement, then moves to that statement's result, so that the caller sees only
+    its own statement's result (rows, rowcount, description)."""
 
     def execute(self, query, params=None, *args, **kwargs):
         if self._wrapper._pending_search_path is None:  # sent already, by this or another cursor
@@ -165,24 +169,8 @@ class PendingSearchPathCursor:
         return self._cursor.executemany(*args, **kwargs)
 
 
-class TransactionSearchPathCursor:
+class TransactionSearchPathCursor(_CursorProxy):
     """A psycopg cursor whose every statement runs in a transaction that set the search path."""
-
-    def __init__(self, wrapper: DatabaseWrapper, cursor) -> None:
-        self._wrapper = wrapper
-        self._cursor = cursor
-
-    def __getattr__(self, name):
-        return getattr(self._cursor, name)
-
-    def __iter__(self):
-        return iter(self._cursor)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self._cursor.close()
 
     def _run(self, method, args, kwargs):
         raw = self._wrapper.connection

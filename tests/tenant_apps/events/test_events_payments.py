@@ -11,27 +11,16 @@ from django.test import TestCase
 from django.utils import timezone
 from events_factories import EventFactory, TicketTypeFactory
 
-from shared_apps.billing.models import BillingAccount
 from tenant_apps.events import services
 from tenant_apps.events.models import EventSettings, Order, Ticket
 from tenant_apps.members.models import Role
 from tenants.context import tenant_context
-from tests.fakes.stripe_server import FakeStripe
-from tests.shared_apps.billing.billing_helpers import (
-    API_KEY,
-    CONNECT_WEBHOOK_SECRET,
-    WEBHOOK_SECRET,
-    deliver,
-)
+from tests.stripe_support import connect_account, deliver, fake_stripe
 
 
 @pytest.fixture
 def stripe_fake(settings):
-    with FakeStripe(api_key=API_KEY) as fake:
-        settings.STRIPE_SECRET_KEY = API_KEY
-        settings.STRIPE_API_BASE = fake.api_base
-        settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-        settings.STRIPE_CONNECT_WEBHOOK_SECRET = CONNECT_WEBHOOK_SECRET
+    with fake_stripe(settings) as fake:
         yield fake
 
 
@@ -40,19 +29,13 @@ def connect(stripe_fake, client_for, member_of, public_client):
     """connect(org) -> the org's connected account id, able to take payments."""
 
     def run(organization):
-        client = client_for(organization)
-        client.force_login(
+        admin = client_for(organization)
+        admin.force_login(
             member_of(organization, email=f"payer@{organization.schema_name}.test", role=Role.ADMIN)
         )
-        assert client.post("/billing/payments/connect/").status_code == 302
-        account_id = BillingAccount.objects.get(organization=organization).connect_account_id
-        deliver(
-            public_client,
-            stripe_fake.update_account(
-                account_id, charges_enabled=True, details_submitted=True, payouts_enabled=True
-            ),
+        return connect_account(
+            stripe_fake, organization, admin_client=admin, public_client=public_client
         )
-        return account_id
 
     return run
 
