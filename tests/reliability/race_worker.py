@@ -4,6 +4,8 @@ same moment, Django's start-up cost paid), does its part and prints `RESULT <jso
 
     python -m tests.reliability.race_worker GATE_FOLDER NAME buy VARIANT_ID ATTEMPTS
     python -m tests.reliability.race_worker GATE_FOLDER NAME recur ROUNDS
+    python -m tests.reliability.race_worker GATE_FOLDER NAME register EVENT_ID TYPE_ID ATTEMPTS
+    python -m tests.reliability.race_worker GATE_FOLDER NAME click LINK_ID CLICKS
 """
 
 import json
@@ -64,6 +66,50 @@ def recur(rounds: int) -> dict:
     return {"made": [tasks.create_due_occurrences() for _ in range(rounds)]}
 
 
+def register(event_id: int, type_id: int, attempts: int, name: str) -> dict:
+    """Registrations of one seat each, as the event page places them (free tickets)."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from tenant_apps.events import services
+    from tenant_apps.events.models import Event
+    from tenants.models import Organization
+
+    organization = Organization.objects.get(schema_name=connection.schema_name)
+    event = Event.objects.get(pk=event_id)
+    placed, refused = [], []
+    for attempt in range(attempts):
+        try:
+            result = services.place_order(
+                organization=organization,
+                event=event,
+                items={type_id: 1},
+                email=f"{name}-{attempt}@example.com",
+                name="Racing Guest",
+            )
+        except ValidationError as error:
+            refused.append(" ".join(error.messages))
+        else:
+            placed.append(result.order.pk)
+    return {"placed": placed, "refused": refused}
+
+
+def click(link_id: int, clicks: int) -> dict:
+    """Redirects' clicks into the buffer, then the flush task, as web and worker processes do;
+    every process flushes while the others still click."""
+    from tenant_apps.links import services
+
+    flushed = 0
+    for n in range(clicks):
+        services.buffer_click(
+            link_id=link_id, ip=f"10.0.{n % 250}.{os.getpid() % 250}", user_agent="", referrer=""
+        )
+        if n % 10 == 9:
+            flushed += services.flush_click_buffer()
+    flushed += services.flush_click_buffer()
+    return {"flushed": flushed}
+
+
 def main() -> None:
     gate, name, mode, *args = sys.argv[1:]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.reliability.settings_faults")
@@ -74,6 +120,8 @@ def main() -> None:
     alpha = Organization.objects.get(schema_name="alpha")
     with tenant_context(alpha):
         # Connected and warm before the start: the race is between the work, not the imports.
+        from tenant_apps.events import services as events_services  # noqa: F401
+        from tenant_apps.links import services as links_services  # noqa: F401
         from tenant_apps.store import services  # noqa: F401
         from tenant_apps.tasks import tasks  # noqa: F401
 
@@ -82,6 +130,10 @@ def main() -> None:
             result = buy(int(args[0]), int(args[1]), name)
         elif mode == "recur":
             result = recur(int(args[0]))
+        elif mode == "register":
+            result = register(int(args[0]), int(args[1]), int(args[2]), name)
+        elif mode == "click":
+            result = click(int(args[0]), int(args[1]))
         else:
             raise SystemExit(f"unknown mode {mode!r}")
     print("RESULT " + json.dumps(result), flush=True)

@@ -1,7 +1,8 @@
 """Races between OS processes (not threads: no shared interpreter, connection pool or lock) on
 the committed test database, as between web servers and Celery workers in production: buyers in
-several processes for the store's last units, and several workers running the recurrence task
-of the task board at once. Each process is tests/reliability/race_worker.py; all start their
+several processes for the store's last units and an event's last seats, several workers running
+the recurrence task of the task board at once, and clicks buffered and flushed by several
+processes at once. Each process is tests/reliability/race_worker.py; all start their
 work together, once every one of them is set up."""
 
 import datetime as dt
@@ -172,3 +173,93 @@ def test_recurrence_workers_in_several_processes_make_one_occurrence_per_date(
         assert len(numbers) == len(set(numbers)) == len(series) * len(dates)
     # The task reports what it made: together, the workers made each occurrence once.
     assert sum(sum(result["made"]) for result in results) == len(series) * rounds, results
+
+
+@pytest.fixture
+def last_seats(alpha_and_owner):
+    """A free, published event with 10 seats in alpha, committed; removed afterwards."""
+    from django.utils import timezone
+
+    from tenant_apps.events.models import Event, TicketType
+
+    alpha, _owner = alpha_and_owner
+    with tenant_context(alpha):
+        starts = timezone.now() + dt.timedelta(days=7)
+        event = Event.objects.create(
+            title="Ten seats",
+            venue_name="Town Hall",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            timezone="Europe/Berlin",
+            status="published",
+            capacity=10,
+            currency="EUR",
+        )
+        ticket_type = TicketType.objects.create(
+            event=event, name="Free seat", price=Decimal("0"), quantity=10
+        )
+    yield alpha, event, ticket_type
+    with tenant_context(alpha):
+        from tenant_apps.events.models import Order, Ticket
+        from tenant_apps.notifications.models import Notification
+
+        Ticket.objects.filter(order__event=event).delete()
+        Order.objects.filter(event=event).delete()
+        TicketType.objects.filter(event=event).delete()
+        Event.objects.filter(pk=event.pk).delete()
+        Notification.objects.filter(kind__startswith="events.").delete()
+
+
+def test_guests_in_several_processes_get_exactly_the_last_ten_seats(last_seats, own_redis):
+    from tenant_apps.events.models import Event, Order, Ticket
+
+    alpha, event, ticket_type = last_seats
+    attempts = 8  # 24 registrations of one seat for 10 seats
+    arguments = ["register", str(event.pk), str(ticket_type.pk), str(attempts)]
+    results = race(own_redis, *[arguments] * PROCESSES)
+
+    placed = [pk for result in results for pk in result["placed"]]
+    refused = [message for result in results for message in result["refused"]]
+    assert len(placed) == 10, results
+    assert len(refused) == PROCESSES * attempts - 10
+    # Refused by the ticket type's or the event's seats, whichever ran out first for that guest.
+    assert all(message.endswith(" left.") for message in refused), refused[:3]
+    with tenant_context(alpha):
+        assert Event.objects.get(pk=event.pk).seats_left == 0
+        assert sorted(Order.objects.filter(event=event).values_list("pk", flat=True)) == sorted(
+            placed
+        )
+        codes = list(Ticket.objects.filter(order__event=event).values_list("code", flat=True))
+        assert len(codes) == len(set(codes)) == 10
+
+
+@pytest.fixture
+def counted_link(alpha_and_owner):
+    """A short link in alpha, committed; removed afterwards."""
+    from tenant_apps.links.models import ShortLink
+
+    alpha, owner = alpha_and_owner
+    with tenant_context(alpha):
+        link = ShortLink.objects.create(
+            code="racing", target_url="https://example.org/", created_by=owner
+        )
+    yield alpha, link
+    with tenant_context(alpha):
+        ShortLink.objects.filter(pk=link.pk).delete()
+
+
+def test_clicks_buffered_and_flushed_by_several_processes_are_all_counted_once(
+    counted_link, own_redis
+):
+    from tenant_apps.links.models import Click, ShortLink
+
+    alpha, link = counted_link
+    clicks = 60
+    results = race(own_redis, *[["click", str(link.pk), str(clicks)]] * PROCESSES)
+
+    with tenant_context(alpha):
+        stored = ShortLink.objects.get(pk=link.pk)
+        assert stored.click_count == PROCESSES * clicks
+        assert Click.objects.filter(link=link).count() == PROCESSES * clicks
+    # Each click was written by exactly one of the flushing processes.
+    assert sum(result["flushed"] for result in results) == PROCESSES * clicks, results
